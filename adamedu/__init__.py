@@ -1,0 +1,1 @@
+"""adamedu: helpers for a course that teaches Adam from first principles."""

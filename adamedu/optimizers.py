@@ -1,0 +1,465 @@
+"""Optimizers as small pure functions of (theta, grad, state), numerically equal to torch.optim.
+
+Every optimizer has the same three-line API::
+
+    opt = Adam(lr=0.1)
+    state = opt.init(theta)                      # AdamState(t=0, m=zeros, v=zeros, v_max=None)
+    theta, state = opt.step(theta, grad, state)  # new arrays; theta, grad and state untouched
+
+The state is an immutable ``NamedTuple`` whose first field is the step counter ``t``;
+buffers an option does not use are ``None``, so :func:`state_nbytes` measures real memory.
+``step`` increments ``t`` first, so the first step uses ``t = 1``, as torch.optim does.
+
+The arithmetic follows torch.optim 2.13's single-tensor (``foreach=False``) CPU code,
+operation by operation (the moving averages, the bias corrections, where ``eps`` enters),
+so a trajectory computed here agrees with torch to about 1e-15 relative: only torch's
+fused multiply-adds round differently.
+"""
+
+import math
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+__all__ = [
+    "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
+    "SGDState", "AdagradState", "RMSpropState", "AdamState",
+    "make", "state_nbytes", "NAMES",
+]
+
+
+# --------------------------------------------------------------------------- states
+
+class SGDState(NamedTuple):
+    """``t``: steps taken; ``b``: momentum buffer (``None`` without momentum)."""
+    t: int
+    b: Optional[np.ndarray]
+
+
+class AdagradState(NamedTuple):
+    """``t``: steps taken; ``state_sum``: running sum of squared gradients."""
+    t: int
+    state_sum: np.ndarray
+
+
+class RMSpropState(NamedTuple):
+    """``t``; ``v``: average of squared gradients; ``g_avg``: average gradient (centered
+    only); ``b``: momentum buffer (``momentum > 0`` only)."""
+    t: int
+    v: np.ndarray
+    g_avg: Optional[np.ndarray]
+    b: Optional[np.ndarray]
+
+
+class AdamState(NamedTuple):
+    """``t``; ``m``: first moment; ``v``: second moment; ``v_max``: running max of ``v``
+    (``amsgrad=True`` only). Used by both Adam and AdamW."""
+    t: int
+    m: np.ndarray
+    v: np.ndarray
+    v_max: Optional[np.ndarray]
+
+
+def state_nbytes(state):
+    """Bytes held by the arrays of an optimizer state (``t`` and ``None`` buffers count 0)."""
+    return sum(x.nbytes for x in state if isinstance(x, np.ndarray))
+
+
+# --------------------------------------------------------------------------- validation
+
+def _number(owner, name, value):
+    """Return ``value`` as a float, or raise ValueError if it is not a finite real number."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{owner}: {name} must be a finite real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: {name}={value!r} is not finite; hyperparameters must be "
+                         f"finite real numbers, or every step would produce nan or inf")
+    return value
+
+
+def _at_least_zero(owner, name, value, why):
+    value = _number(owner, name, value)
+    if value < 0:
+        raise ValueError(f"{owner}: {name}={value!r} is outside the allowed range [0, inf): {why}")
+    return value
+
+
+def _unit_interval(owner, name, value, why):
+    value = _number(owner, name, value)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{owner}: {name}={value!r} is outside the allowed range [0, 1): {why}")
+    return value
+
+
+_WHY_LR = "a negative learning rate steps uphill (lr = 0 is allowed and freezes theta)"
+_WHY_EPS = "eps keeps the denominator away from zero, so it cannot be negative"
+_WHY_WD = "weight decay pulls theta towards 0; a negative value would push it away"
+
+
+def _decay_why(name, buffer):
+    return (f"{name} is the decay rate of the moving average of {buffer}; "
+            f"at 1 or more the average never forgets (or grows), below 0 it flips sign")
+
+
+def _as_theta(theta):
+    """theta as an array of its own float dtype (integers and booleans become float64)."""
+    theta = np.asarray(theta)
+    if theta.dtype.kind in "biu":
+        return theta.astype(np.float64)
+    if theta.dtype.kind != "f":
+        raise ValueError(f"theta must hold real numbers, got an array of dtype {theta.dtype}")
+    return theta
+
+
+def _as_grad(grad, theta):
+    grad = np.asarray(grad, dtype=theta.dtype)
+    if grad.shape != theta.shape:
+        raise ValueError(f"grad has shape {grad.shape} but theta has shape {theta.shape}: "
+                         f"the gradient needs exactly one entry per parameter")
+    return grad
+
+
+def _array(x):
+    """numpy turns 0-d results into scalars; keep every returned value an ndarray."""
+    return x if isinstance(x, np.ndarray) else np.asarray(x)
+
+
+def _lerp(start, end, weight):
+    """``start + weight * (end - start)`` rounded the way torch's ``lerp`` rounds it:
+    ``end - (end - start) * (1 - weight)`` when ``weight >= 0.5``. Returns a new array."""
+    out = np.subtract(end, start, out=np.empty_like(end))
+    if abs(weight) < 0.5:
+        out *= weight
+        out += start
+    else:
+        out *= 1.0 - weight
+        np.subtract(end, out, out=out)
+    return out
+
+
+# --------------------------------------------------------------------------- base class
+
+class _Optimizer:
+    """Shared plumbing: hyperparameters, repr, argument checks around ``_update``."""
+
+    State = None
+
+    @property
+    def hyperparams(self):
+        """The constructor's arguments as a dict (a copy)."""
+        return dict(self._hp)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._hp.items())
+        return f"{type(self).__name__}({args})"
+
+    def init(self, theta):
+        """The state before the first step (``t = 0``)."""
+        return self._init(_as_theta(theta))
+
+    def step(self, theta, grad, state):
+        """One update: returns ``(new_theta, new_state)``; the inputs are never modified."""
+        theta = _as_theta(theta)
+        grad = _as_grad(grad, theta)
+        if not isinstance(state, self.State):
+            raise ValueError(f"state is a {type(state).__name__}, but {type(self).__name__} "
+                             f"needs a {self.State.__name__}: create it with opt.init(theta)")
+        for field, x in zip(state._fields, state):
+            if isinstance(x, np.ndarray) and x.shape != theta.shape:
+                raise ValueError(f"state.{field} has shape {x.shape} but theta has shape "
+                                 f"{theta.shape}: create the state with opt.init(theta)")
+        with np.errstate(all="ignore"):  # non-finite gradients propagate silently, as in torch
+            theta, state = self._update(theta, grad, state)
+        return _array(theta), state
+
+    def _zeros(self, theta):
+        return np.zeros_like(theta)
+
+
+# --------------------------------------------------------------------------- SGD
+
+class SGD(_Optimizer):
+    r"""Gradient descent, optionally with heavy-ball or Nesterov momentum (torch.optim.SGD).
+
+    With gradient g_t = grad + weight_decay * theta_{t-1}::
+
+        b_1 = g_1                                  (the first buffer is the gradient itself)
+        b_t = momentum * b_{t-1} + (1 - dampening) * g_t
+        d_t = g_t + momentum * b_t    if nesterov
+              b_t                     if momentum > 0
+              g_t                     otherwise
+        theta_t = theta_{t-1} - lr * d_t
+    """
+
+    State = SGDState
+
+    def __init__(self, lr=1e-3, momentum=0, dampening=0, nesterov=False, weight_decay=0):
+        name = "SGD"
+        lr = _at_least_zero(name, "lr", lr, _WHY_LR)
+        momentum = _at_least_zero(name, "momentum", momentum,
+                                  "momentum is the fraction of the previous step kept")
+        dampening = _at_least_zero(name, "dampening", dampening,
+                                   "dampening scales the new gradient by (1 - dampening)")
+        weight_decay = _at_least_zero(name, "weight_decay", weight_decay, _WHY_WD)
+        nesterov = bool(nesterov)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError(f"SGD: nesterov=True needs momentum > 0 and dampening = 0, got "
+                             f"momentum={momentum!r} and dampening={dampening!r}: Nesterov looks "
+                             f"ahead along an undamped momentum buffer")
+        self._hp = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
+                        weight_decay=weight_decay)
+        self.label = "Nesterov" if nesterov else ("Momentum" if momentum > 0 else "GD")
+
+    def _init(self, theta):
+        return SGDState(t=0, b=self._zeros(theta) if self._hp["momentum"] != 0 else None)
+
+    def _update(self, theta, grad, state):
+        lr, momentum, dampening, nesterov, weight_decay = self._hp.values()
+        t = state.t + 1
+        if weight_decay != 0:
+            grad = grad + weight_decay * theta
+        b = None
+        if momentum != 0:
+            if t == 1:
+                b = grad.copy()
+            else:
+                b = state.b * momentum + (1 - dampening) * grad
+            grad = grad + momentum * b if nesterov else b
+        return theta + (-lr) * grad, SGDState(t=t, b=_array(b) if b is not None else None)
+
+
+# --------------------------------------------------------------------------- Adagrad
+
+class Adagrad(_Optimizer):
+    r"""Adagrad (Duchi et al., 2011) as in torch.optim.Adagrad.
+
+    With gradient g_t = grad + weight_decay * theta_{t-1}::
+
+        lr_t    = lr / (1 + (t - 1) * lr_decay)
+        s_t     = s_{t-1} + g_t**2                 (s_0 = initial_accumulator_value)
+        theta_t = theta_{t-1} - lr_t * g_t / (sqrt(s_t) + eps)
+
+    The rate never grows: coordinates whose past gradients were small are shrunk less.
+    """
+
+    State = AdagradState
+
+    def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10):
+        name = "Adagrad"
+        lr = _at_least_zero(name, "lr", lr, _WHY_LR)
+        lr_decay = _at_least_zero(name, "lr_decay", lr_decay,
+                                  "lr_decay shrinks the rate as lr / (1 + (t - 1) * lr_decay)")
+        weight_decay = _at_least_zero(name, "weight_decay", weight_decay, _WHY_WD)
+        initial_accumulator_value = _at_least_zero(
+            name, "initial_accumulator_value", initial_accumulator_value,
+            "the accumulator is a sum of squares, so it cannot start negative")
+        eps = _at_least_zero(name, "eps", eps, _WHY_EPS)
+        self._hp = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, eps=eps)
+        self.label = "Adagrad"
+
+    def _init(self, theta):
+        return AdagradState(t=0, state_sum=np.full_like(theta, self._hp["initial_accumulator_value"]))
+
+    def _update(self, theta, grad, state):
+        lr, lr_decay, weight_decay, _, eps = self._hp.values()
+        t = state.t + 1
+        if weight_decay != 0:
+            grad = grad + weight_decay * theta
+        clr = lr / (1 + (t - 1) * lr_decay)
+        state_sum = state.state_sum + grad * grad
+        std = np.sqrt(state_sum) + eps
+        return theta + (-clr) * grad / std, AdagradState(t=t, state_sum=_array(state_sum))
+
+
+# --------------------------------------------------------------------------- RMSprop
+
+class RMSprop(_Optimizer):
+    r"""RMSprop (Hinton, 2012) as in torch.optim.RMSprop.
+
+    With gradient g_t = grad + weight_decay * theta_{t-1}::
+
+        v_t     = alpha * v_{t-1} + (1 - alpha) * g_t**2
+        gbar_t  = alpha * gbar_{t-1} + (1 - alpha) * g_t        (centered only)
+        d_t     = sqrt(v_t - gbar_t**2) + eps   if centered
+                  sqrt(v_t) + eps               otherwise
+        b_t     = momentum * b_{t-1} + g_t / d_t                (momentum > 0, b_0 = 0)
+        theta_t = theta_{t-1} - lr * b_t        if momentum > 0
+                  theta_{t-1} - lr * g_t / d_t  otherwise
+    """
+
+    State = RMSpropState
+
+    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False):
+        name = "RMSprop"
+        lr = _at_least_zero(name, "lr", lr, _WHY_LR)
+        alpha = _unit_interval(name, "alpha", alpha, _decay_why("alpha", "squared gradients"))
+        eps = _at_least_zero(name, "eps", eps, _WHY_EPS)
+        weight_decay = _at_least_zero(name, "weight_decay", weight_decay, _WHY_WD)
+        momentum = _at_least_zero(name, "momentum", momentum,
+                                  "momentum is the fraction of the previous step kept")
+        self._hp = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        momentum=momentum, centered=bool(centered))
+        self.label = "RMSprop"
+
+    def _init(self, theta):
+        hp = self._hp
+        return RMSpropState(t=0, v=self._zeros(theta),
+                            g_avg=self._zeros(theta) if hp["centered"] else None,
+                            b=self._zeros(theta) if hp["momentum"] > 0 else None)
+
+    def _update(self, theta, grad, state):
+        lr, alpha, eps, weight_decay, momentum, centered = self._hp.values()
+        t = state.t + 1
+        if weight_decay != 0:
+            grad = grad + weight_decay * theta
+        v = state.v * alpha + (1 - alpha) * grad * grad
+        g_avg = b = None
+        if centered:
+            g_avg = _lerp(state.g_avg, grad, 1 - alpha)
+            avg = np.sqrt(v + (-1.0) * g_avg * g_avg)
+        else:
+            avg = np.sqrt(v)
+        avg = avg + eps
+        if momentum > 0:
+            b = state.b * momentum + grad / avg
+            theta = theta + (-lr) * b
+        else:
+            theta = theta + (-lr) * grad / avg
+        new = RMSpropState(t=t, v=_array(v), g_avg=None if g_avg is None else _array(g_avg),
+                           b=None if b is None else _array(b))
+        return theta, new
+
+
+# --------------------------------------------------------------------------- Adam, AdamW
+
+class Adam(_Optimizer):
+    r"""Adam (Kingma & Ba, 2015) as in torch.optim.Adam, with AMSGrad (Reddi et al., 2018).
+
+    With gradient g_t = grad + weight_decay * theta_{t-1} (coupled, L2-style decay)::
+
+        m_t     = beta1 * m_{t-1} + (1 - beta1) * g_t
+        v_t     = beta2 * v_{t-1} + (1 - beta2) * g_t**2
+        vmax_t  = max(vmax_{t-1}, v_t)      (amsgrad: replaces v_t below)
+        m_hat_t = m_t / (1 - beta1**t)
+        v_hat_t = v_t / (1 - beta2**t)
+        theta_t = theta_{t-1} - lr * m_hat_t / (sqrt(v_hat_t) + eps)
+
+    eps sits outside the square root. ``bias_correction=False`` (a teaching switch that
+    torch does not have) uses m_t and v_t in place of m_hat_t and v_hat_t.
+    """
+
+    State = AdamState
+    _decoupled = False
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0,
+                 amsgrad=False, bias_correction=True):
+        self._setup(lr, beta1, beta2, eps, weight_decay, amsgrad)
+        self._hp["bias_correction"] = bool(bias_correction)
+        self.label = "AMSGrad" if self._hp["amsgrad"] else "Adam"
+
+    def _setup(self, lr, beta1, beta2, eps, weight_decay, amsgrad):
+        name = type(self).__name__
+        self._hp = dict(
+            lr=_at_least_zero(name, "lr", lr, _WHY_LR),
+            beta1=_unit_interval(name, "beta1", beta1, _decay_why("beta1", "gradients (m)")),
+            beta2=_unit_interval(name, "beta2", beta2,
+                                 _decay_why("beta2", "squared gradients (v)")),
+            eps=_at_least_zero(name, "eps", eps, _WHY_EPS),
+            weight_decay=_at_least_zero(name, "weight_decay", weight_decay, _WHY_WD),
+            amsgrad=bool(amsgrad),
+        )
+
+    def _init(self, theta):
+        return AdamState(t=0, m=self._zeros(theta), v=self._zeros(theta),
+                         v_max=self._zeros(theta) if self._hp["amsgrad"] else None)
+
+    def _update(self, theta, grad, state):
+        hp = self._hp
+        lr, beta1, beta2, eps, weight_decay = (hp[k] for k in ("lr", "beta1", "beta2", "eps",
+                                                               "weight_decay"))
+        bias_correction = hp.get("bias_correction", True)
+        t = state.t + 1
+        if weight_decay != 0:
+            if self._decoupled:
+                theta = theta * (1 - lr * weight_decay)
+            else:
+                grad = grad + weight_decay * theta
+        # Written with out= buffers for speed (one pass over the parameters per operation,
+        # no temporaries beyond `scratch`); the rounding is that of the plain expressions.
+        scratch = np.empty_like(theta)
+        m = _lerp(state.m, grad, 1 - beta1)             # m = beta1 * m + (1 - beta1) * g
+        v = np.multiply(state.v, beta2, out=np.empty_like(theta))
+        np.multiply(grad, 1 - beta2, out=scratch)
+        scratch *= grad
+        v += scratch                                    # v = beta2 * v + (1 - beta2) * g * g
+        v_max = None
+        if hp["amsgrad"]:
+            v_max = np.maximum(state.v_max, v, out=np.empty_like(v))  # of the raw v, not v_hat
+        denom = np.sqrt(v if v_max is None else v_max, out=scratch)
+        step_size = lr
+        if bias_correction:
+            bias_correction1 = 1 - beta1 ** t
+            bias_correction2 = 1 - beta2 ** t
+            step_size = lr / bias_correction1
+            denom /= bias_correction2 ** 0.5
+        denom += eps                                    # denom = sqrt(v) / sqrt(bc2) + eps
+        new_theta = np.multiply(m, -step_size, out=np.empty_like(theta))
+        new_theta /= denom
+        new_theta += theta                              # theta - lr / bc1 * m / denom
+        return new_theta, AdamState(t=t, m=m, v=v, v_max=v_max)
+
+
+class AdamW(Adam):
+    r"""AdamW (Loshchilov & Hutter, 2019) as in torch.optim.AdamW: Adam with decoupled
+    weight decay, applied to theta before the Adam step::
+
+        theta'  = theta_{t-1} * (1 - lr * weight_decay)
+        m_t, v_t, m_hat_t, v_hat_t as in Adam, from the raw gradient g_t
+        theta_t = theta' - lr * m_hat_t / (sqrt(v_hat_t) + eps)
+    """
+
+    _decoupled = True
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False):
+        self._setup(lr, beta1, beta2, eps, weight_decay, amsgrad)
+        self.label = "AdamW"
+
+
+# --------------------------------------------------------------------------- make
+
+_FACTORIES = {
+    "sgd": (SGD, {}),
+    "gd": (SGD, {}),
+    "momentum": (SGD, {"momentum": 0.9}),
+    "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
+    "adagrad": (Adagrad, {}),
+    "rmsprop": (RMSprop, {}),
+    "adam": (Adam, {}),
+    "amsgrad": (Adam, {"amsgrad": True}),
+    "adamw": (AdamW, {}),
+}
+NAMES = tuple(_FACTORIES)
+
+
+def make(name, **hp):
+    """Build an optimizer by name, e.g. ``make("adam", lr=0.1)``.
+
+    Names: ``sgd`` (alias ``gd``), ``momentum`` (SGD with momentum 0.9 unless given),
+    ``nesterov`` (likewise, with ``nesterov=True``), ``adagrad``, ``rmsprop``, ``adam``,
+    ``amsgrad`` (Adam with ``amsgrad=True``), ``adamw``.
+    """
+    key = str(name).lower()
+    if key not in _FACTORIES:
+        raise ValueError(f"unknown optimizer name {name!r}; choose one of {', '.join(NAMES)}")
+    cls, defaults = _FACTORIES[key]
+    allowed = cls.__init__.__code__.co_varnames[1:cls.__init__.__code__.co_argcount]
+    unknown = sorted(set(hp) - set(allowed))
+    if unknown:
+        raise ValueError(f"{key} does not take {', '.join(map(repr, unknown))}; "
+                         f"its hyperparameters are {', '.join(allowed)}")
+    return cls(**{**defaults, **hp})

@@ -1,0 +1,258 @@
+"""The course's figures: contours with optimizer paths, loss curves, small multiples.
+
+Importing this module applies the course style (small figures at dpi 80, readable fonts,
+a light grid). `color(label)` gives each optimizer the same colour in every figure.
+Every function takes an optional `ax` (draws there, else makes a figure) and returns
+the axes, or the figure for `small_multiples`.
+"""
+import zlib
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from adamedu import surfaces as _surfaces
+
+__all__ = ["STYLE", "COLORS", "apply_style", "color", "contour", "paths", "loss_curves",
+           "small_multiples"]
+
+STYLE = {
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "figure.figsize": (5.0, 3.6),
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 8,
+    "legend.framealpha": 0.85,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.6,
+}
+
+COLORS = {
+    "GD": "#4d4d4d",
+    "Momentum": "#1f77b4",
+    "Nesterov": "#17becf",
+    "Adagrad": "#2ca02c",
+    "RMSprop": "#9467bd",
+    "Adam": "#d62728",
+    "AMSGrad": "#ff7f0e",
+    "AdamW": "#8c564b",
+}
+_FALLBACK = ["#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833", "#ee7733",
+             "#66ccee"]
+THETA_LABELS = (r"$\theta_1$", r"$\theta_2$")
+
+
+def apply_style():
+    """Apply the course's matplotlib style (done once on import)."""
+    mpl.rcParams.update(STYLE)
+
+
+apply_style()
+
+
+def color(label):
+    """The colour of an optimizer label, the same across the whole course.
+
+    Known labels ("GD", "Momentum", ..., "AdamW") and labels that start with one
+    ("Adam, lr = 0.1") get the optimizer's colour; other labels get a fixed colour
+    from a fallback palette (chosen from the label's text, so it never changes).
+    """
+    label = str(label)
+    if label in COLORS:
+        return COLORS[label]
+    head = label.replace(",", " ").replace("(", " ").split()
+    if head and head[0] in COLORS:
+        return COLORS[head[0]]
+    return _FALLBACK[zlib.crc32(label.encode()) % len(_FALLBACK)]
+
+
+def _as_list(trajectories):
+    return list(trajectories) if isinstance(trajectories, (list, tuple)) else [trajectories]
+
+
+def _distinct_colors(labels):
+    """One colour per label; repeated colours in one figure are replaced by unused ones."""
+    used, out = set(), []
+    for label in labels:
+        c = color(label)
+        if c in used:
+            c = next((f for f in _FALLBACK if f not in used), c)
+        used.add(c)
+        out.append(c)
+    return out
+
+
+def _window_size(surface, width, legend_width=0.0):
+    """A figure size whose axes fit the surface's window at equal aspect."""
+    aspect = np.ptp(surface.ylim) / np.ptp(surface.xlim)
+    return (width + legend_width, (width - 0.6) * aspect + 0.8)
+
+
+def _new_ax(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def contour(surface, ax=None, title=None, resolution=200):
+    """Contour lines of a surface in its window, with its minima marked by stars.
+
+    surface is a `surfaces.Surface` or a name for `surfaces.get`. Darker lines are lower.
+    """
+    surface = _surfaces.get(surface)
+    ax = _new_ax(ax, _window_size(surface, 4.0))
+    x = np.linspace(*surface.xlim, resolution)
+    y = np.linspace(*surface.ylim, resolution)
+    X, Y = np.meshgrid(x, y)
+    with np.errstate(all="ignore"):
+        Z = surface.f(X, Y)
+    levels = np.asarray(surface.levels)
+    shades = [str(g) for g in np.linspace(0.2, 0.8, len(levels))]
+    ax.contour(X, Y, Z, levels=levels, colors=shades, linewidths=0.7)
+    if len(surface.minima):
+        ax.plot(surface.minima[:, 0], surface.minima[:, 1], linestyle="none", marker="*",
+                markersize=12, color="gold", markeredgecolor="black", markeredgewidth=0.7,
+                label="minimum" if len(surface.minima) == 1 else "minima", zorder=6)
+    ax.set_xlim(surface.xlim)
+    ax.set_ylim(surface.ylim)
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    ax.set_xlabel(THETA_LABELS[0])
+    ax.set_ylabel(THETA_LABELS[1])
+    ax.set_title(surface.title if title is None else title)
+    return ax
+
+
+def _legend_label(traj):
+    if traj.diverged_at is None:
+        return traj.label
+    return f"{traj.label} (diverged at step {traj.diverged_at})"
+
+
+def paths(surface, trajectories, ax=None, title=None, legend=True):
+    """Contours plus the paths of one or several trajectories.
+
+    Each path is drawn in its optimizer's colour with a dot per step; the start is a
+    white circle, the end a filled circle, minima are stars, and a diverged run ends in
+    a cross at its last finite point, with the step noted in the legend. The legend sits
+    beside the axes when this function makes the figure, inside them when `ax` is given.
+    """
+    surface = _surfaces.get(surface)
+    outside = ax is None                 # a figure of our own has room for the legend beside
+    if ax is None:
+        ax = _new_ax(ax, _window_size(surface, 4.0, legend_width=2.2 if legend else 0.0))
+    ax = contour(surface, ax=ax, title=title)
+    trajs = _as_list(trajectories)
+    starts = set()
+    for traj, c in zip(trajs, _distinct_colors([t.label for t in trajs])):
+        p = traj.points
+        if p.ndim != 2 or p.shape[1] != 2:
+            raise ValueError(f"paths() draws 2-D trajectories; {traj.label!r} has points of "
+                             f"shape {p.shape}.")
+        ax.plot(p[:, 0], p[:, 1], color=c, marker="o", markersize=2.5, linewidth=1.3,
+                label=_legend_label(traj), zorder=3)
+        end_marker = "X" if traj.diverged_at is not None else "o"
+        ax.plot(p[-1, 0], p[-1, 1], linestyle="none", marker=end_marker, markersize=7,
+                color=c, markeredgecolor="black", markeredgewidth=0.6, zorder=5)
+        start = tuple(p[0])
+        if start not in starts:
+            ax.plot(*start, linestyle="none", marker="o", markersize=7, color="white",
+                    markeredgecolor="black", markeredgewidth=1.2, zorder=5,
+                    label=None if starts else "start")
+            starts.add(start)
+    if legend and ax.get_legend_handles_labels()[0]:
+        if outside:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+        else:
+            ax.legend(loc="best")
+    return ax
+
+
+def loss_curves(trajectories, ax=None, log=True, title=None):
+    """Loss against step for one or several trajectories.
+
+    With log=True the y axis is logarithmic unless some loss is negative (the saddle):
+    then it stays linear and the title says so. Losses of exactly 0 cannot appear on a
+    log axis; they are left out and the title says so.
+    A diverged run ends in a cross, with the step noted in the legend.
+    """
+    trajs = _as_list(trajectories)
+    ax = _new_ax(ax)
+    title = "Loss" if title is None else title
+    negative = any(np.any(t.losses < 0) for t in trajs)
+    zeros = any(np.any(t.losses == 0) for t in trajs)
+    log_axis = log and not negative
+    for traj, c in zip(trajs, _distinct_colors([t.label for t in trajs])):
+        steps = np.arange(len(traj.losses))
+        y = np.where(traj.losses > 0, traj.losses, np.nan) if log_axis else traj.losses
+        ax.plot(steps, y, color=c, label=_legend_label(traj))
+        if traj.diverged_at is not None:
+            ax.plot(steps[-1], y[-1], linestyle="none", marker="X", markersize=8,
+                    color=c, markeredgecolor="black", markeredgewidth=0.6)
+    if log_axis:
+        ax.set_yscale("log")
+        if zeros:
+            title += " (losses of exactly 0 not shown)"
+    elif log:
+        title += " (linear scale: some losses are < 0)"
+    ax.set_xlabel("step t")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    if trajs:
+        ax.legend(loc="best")
+    return ax
+
+
+def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
+    """One contour panel per hyperparameter value, with a shared legend and title.
+
+    runs is a list of (value, trajectory or list of trajectories), e.g.
+    [(0.01, run(SGD(lr=0.01), s)), (0.1, run(SGD(lr=0.1), s))]; param names the
+    hyperparameter ("lr"). Each panel is titled "param = value" and notes divergence.
+    When the value changes the surface itself, pass a function value -> Surface as
+    `surface`, e.g. `small_multiples(surfaces.quadratic, runs, "kappa")`.
+    Returns the figure.
+    """
+    runs = list(runs)
+    if not runs:
+        raise ValueError("small_multiples needs at least one (value, trajectory) pair in runs.")
+    surface_of = surface if callable(surface) else (lambda value: surface)
+    panels = [(_surfaces.get(surface_of(value)), value, _as_list(trajs)) for value, trajs in runs]
+    ncols = max(1, min(int(ncols), len(runs)))
+    nrows = -(-len(runs) // ncols)
+    panel_height = _window_size(panels[0][0], panel_width)[1]
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
+                             figsize=(panel_width * ncols, panel_height * nrows + 0.7))
+    handles = {}
+    for ax, (surf, value, trajs) in zip(axes.flat, panels):
+        shown = f"{value:g}" if isinstance(value, (int, float, np.number)) else f"{value}"
+        paths(surf, trajs, ax=ax, title=f"{param} = {shown}", legend=False)
+        notes = [f"{t.label}: diverged at step {t.diverged_at}" if len(trajs) > 1
+                 else f"diverged at step {t.diverged_at}"
+                 for t in trajs if t.diverged_at is not None]
+        if notes:
+            ax.text(0.03, 0.97, "\n".join(notes), transform=ax.transAxes, va="top", ha="left",
+                    fontsize=8, color="#b00000",
+                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.85,
+                              edgecolor="none"))
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            lab = lab.split(" (diverged at step")[0]
+            handles.setdefault(lab, h)
+    for ax in axes.flat[len(runs):]:
+        ax.set_visible(False)
+    if handles:
+        fig.legend(list(handles.values()), list(handles), loc="outside lower center",
+                   ncols=min(len(handles), 6))
+    if title is None:
+        title = (f"varying {param}" if callable(surface)
+                 else f"{panels[0][0].title}: varying {param}")
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,50 @@
+"""Execute notebooks top to bottom in a fresh kernel and save them with their outputs.
+
+    python tools/execute_notebooks.py notebooks/01_gradient_descent.ipynb [more.ipynb ...]
+
+Each notebook runs in its own folder (as nbval and JupyterLab run it), with a fresh
+kernel, so execution counts are 1, 2, 3, ... and outputs are what a learner sees.
+Exits non-zero, naming the notebook and cell, if any cell raises.
+"""
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+
+def execute(path, timeout=600):
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent.resolve())}})
+    start = time.perf_counter()
+    client.execute()
+    nb.metadata.pop("widgets", None) if not _has_widgets(nb) else None
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+def _has_widgets(nb):
+    return any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+
+
+def main(paths):
+    failed = 0
+    for p in paths:
+        try:
+            seconds = execute(p)
+            print(f"{p}: executed in {seconds:.1f} s")
+        except CellExecutionError as e:
+            failed += 1
+            print(f"{p}: FAILED\n{e}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1:]))
