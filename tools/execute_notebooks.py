@@ -6,6 +6,7 @@ Each notebook runs in its own folder (as nbval and JupyterLab run it), with a fr
 kernel, so execution counts are 1, 2, 3, ... and outputs are what a learner sees.
 Exits non-zero, naming the notebook and cell, if any cell raises.
 """
+import json
 import sys
 import time
 from pathlib import Path
@@ -22,9 +23,26 @@ def execute(path, timeout=600):
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     start = time.perf_counter()
     client.execute()
-    nb.metadata.pop("widgets", None) if not _has_widgets(nb) else None
+    if not _has_widgets(nb):
+        nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
+    _join_stream_text(path)
     return time.perf_counter() - start
+
+
+def _join_stream_text(path):
+    """Store each stream output's text as one string rather than a list of lines.
+
+    Both forms are valid nbformat; the single string keeps simple line-oriented tools
+    (such as the shared course_lint, which expects a string) working on our notebooks.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and isinstance(out.get("text"), list):
+                out["text"] = "".join(out["text"])
+    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
 
 
 def _has_widgets(nb):
