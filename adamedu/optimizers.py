@@ -67,26 +67,28 @@ def state_nbytes(state):
 
 # --------------------------------------------------------------------------- validation
 
-def _number(owner, name, value):
+def _number(owner, name, value, allowed):
     """Return ``value`` as a float, or raise ValueError if it is not a finite real number."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{owner}: {name} must be a finite real number, got {value!r}")
+    real = (int, float, np.integer, np.floating)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, real):
+        raise ValueError(f"{owner}: {name} must be a finite real number in the allowed range "
+                         f"{allowed}, got {value!r}")
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{owner}: {name}={value!r} is not finite; hyperparameters must be "
-                         f"finite real numbers, or every step would produce nan or inf")
+        raise ValueError(f"{owner}: {name}={value!r} is not finite; the allowed range is "
+                         f"{allowed}: with a non-finite hyperparameter every step gives nan or inf")
     return value
 
 
 def _at_least_zero(owner, name, value, why):
-    value = _number(owner, name, value)
+    value = _number(owner, name, value, "[0, inf)")
     if value < 0:
         raise ValueError(f"{owner}: {name}={value!r} is outside the allowed range [0, inf): {why}")
     return value
 
 
 def _unit_interval(owner, name, value, why):
-    value = _number(owner, name, value)
+    value = _number(owner, name, value, "[0, 1)")
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{owner}: {name}={value!r} is outside the allowed range [0, 1): {why}")
     return value
@@ -95,11 +97,13 @@ def _unit_interval(owner, name, value, why):
 _WHY_LR = "a negative learning rate steps uphill (lr = 0 is allowed and freezes theta)"
 _WHY_EPS = "eps keeps the denominator away from zero, so it cannot be negative"
 _WHY_WD = "weight decay pulls theta towards 0; a negative value would push it away"
+_WHY_MOMENTUM = "momentum is the fraction of the previous step kept; a negative one reverses it"
 
 
 def _decay_why(name, buffer):
-    return (f"{name} is the decay rate of the moving average of {buffer}; "
-            f"at 1 or more the average never forgets (or grows), below 0 it flips sign")
+    return (f"{name} is the decay rate of the moving average of {buffer}; at 1 the average "
+            f"never takes in a new gradient, above 1 it grows without bound, below 0 it "
+            f"flips sign every step")
 
 
 def _as_theta(theta):
@@ -112,11 +116,11 @@ def _as_theta(theta):
     return theta
 
 
-def _as_grad(grad, theta):
+def _as_grad(grad, theta, owner):
     grad = np.asarray(grad, dtype=theta.dtype)
     if grad.shape != theta.shape:
-        raise ValueError(f"grad has shape {grad.shape} but theta has shape {theta.shape}: "
-                         f"the gradient needs exactly one entry per parameter")
+        raise ValueError(f"{owner}.step: grad has shape {grad.shape} but theta has shape "
+                         f"{theta.shape}: the gradient needs exactly one entry per parameter")
     return grad
 
 
@@ -126,16 +130,10 @@ def _array(x):
 
 
 def _lerp(start, end, weight):
-    """``start + weight * (end - start)`` rounded the way torch's ``lerp`` rounds it:
-    ``end - (end - start) * (1 - weight)`` when ``weight >= 0.5``. Returns a new array."""
-    out = np.subtract(end, start, out=np.empty_like(end))
+    """``start + weight * (end - start)`` rounded the way torch's ``lerp`` rounds it."""
     if abs(weight) < 0.5:
-        out *= weight
-        out += start
-    else:
-        out *= 1.0 - weight
-        np.subtract(end, out, out=out)
-    return out
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
 
 
 # --------------------------------------------------------------------------- base class
@@ -160,15 +158,16 @@ class _Optimizer:
 
     def step(self, theta, grad, state):
         """One update: returns ``(new_theta, new_state)``; the inputs are never modified."""
+        name = type(self).__name__
         theta = _as_theta(theta)
-        grad = _as_grad(grad, theta)
+        grad = _as_grad(grad, theta, name)
         if not isinstance(state, self.State):
-            raise ValueError(f"state is a {type(state).__name__}, but {type(self).__name__} "
+            raise ValueError(f"{name}.step: state is a {type(state).__name__}, but {name} "
                              f"needs a {self.State.__name__}: create it with opt.init(theta)")
         for field, x in zip(state._fields, state):
             if isinstance(x, np.ndarray) and x.shape != theta.shape:
-                raise ValueError(f"state.{field} has shape {x.shape} but theta has shape "
-                                 f"{theta.shape}: create the state with opt.init(theta)")
+                raise ValueError(f"{name}.step: state.{field} has shape {x.shape} but theta "
+                                 f"has shape {theta.shape}: create the state with opt.init(theta)")
         with np.errstate(all="ignore"):  # non-finite gradients propagate silently, as in torch
             theta, state = self._update(theta, grad, state)
         return _array(theta), state
@@ -198,9 +197,9 @@ class SGD(_Optimizer):
         name = "SGD"
         lr = _at_least_zero(name, "lr", lr, _WHY_LR)
         momentum = _at_least_zero(name, "momentum", momentum,
-                                  "momentum is the fraction of the previous step kept")
-        dampening = _at_least_zero(name, "dampening", dampening,
-                                   "dampening scales the new gradient by (1 - dampening)")
+                                  _WHY_MOMENTUM)
+        dampening = _at_least_zero(name, "dampening", dampening, "dampening scales the new "
+                                   "gradient by (1 - dampening); a negative one amplifies it")
         weight_decay = _at_least_zero(name, "weight_decay", weight_decay, _WHY_WD)
         nesterov = bool(nesterov)
         if nesterov and (momentum <= 0 or dampening != 0):
@@ -261,7 +260,8 @@ class Adagrad(_Optimizer):
         self.label = "Adagrad"
 
     def _init(self, theta):
-        return AdagradState(t=0, state_sum=np.full_like(theta, self._hp["initial_accumulator_value"]))
+        s0 = self._hp["initial_accumulator_value"]
+        return AdagradState(t=0, state_sum=np.full_like(theta, s0))
 
     def _update(self, theta, grad, state):
         lr, lr_decay, weight_decay, _, eps = self._hp.values()
@@ -300,7 +300,7 @@ class RMSprop(_Optimizer):
         eps = _at_least_zero(name, "eps", eps, _WHY_EPS)
         weight_decay = _at_least_zero(name, "weight_decay", weight_decay, _WHY_WD)
         momentum = _at_least_zero(name, "momentum", momentum,
-                                  "momentum is the fraction of the previous step kept")
+                                  _WHY_MOMENTUM)
         self._hp = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=bool(centered))
         self.label = "RMSprop"
@@ -388,29 +388,23 @@ class Adam(_Optimizer):
                 theta = theta * (1 - lr * weight_decay)
             else:
                 grad = grad + weight_decay * theta
-        # Written with out= buffers for speed (one pass over the parameters per operation,
-        # no temporaries beyond `scratch`); the rounding is that of the plain expressions.
-        scratch = np.empty_like(theta)
-        m = _lerp(state.m, grad, 1 - beta1)             # m = beta1 * m + (1 - beta1) * g
-        v = np.multiply(state.v, beta2, out=np.empty_like(theta))
-        np.multiply(grad, 1 - beta2, out=scratch)
-        scratch *= grad
-        v += scratch                                    # v = beta2 * v + (1 - beta2) * g * g
+        m = _lerp(state.m, grad, 1 - beta1)              # beta1 * m + (1 - beta1) * g
+        v = state.v * beta2 + (1 - beta2) * grad * grad
         v_max = None
         if hp["amsgrad"]:
-            v_max = np.maximum(state.v_max, v, out=np.empty_like(v))  # of the raw v, not v_hat
-        denom = np.sqrt(v if v_max is None else v_max, out=scratch)
-        step_size = lr
+            v_max = np.maximum(state.v_max, v)           # the max of the raw v, not of v_hat
+        v_used = v if v_max is None else v_max
         if bias_correction:
             bias_correction1 = 1 - beta1 ** t
             bias_correction2 = 1 - beta2 ** t
             step_size = lr / bias_correction1
-            denom /= bias_correction2 ** 0.5
-        denom += eps                                    # denom = sqrt(v) / sqrt(bc2) + eps
-        new_theta = np.multiply(m, -step_size, out=np.empty_like(theta))
-        new_theta /= denom
-        new_theta += theta                              # theta - lr / bc1 * m / denom
-        return new_theta, AdamState(t=t, m=m, v=v, v_max=v_max)
+            denom = np.sqrt(v_used) / bias_correction2 ** 0.5 + eps   # sqrt(v_hat) + eps
+        else:
+            step_size = lr
+            denom = np.sqrt(v_used) + eps
+        theta = theta + (-step_size) * m / denom
+        return theta, AdamState(t=t, m=_array(m), v=_array(v),
+                                v_max=None if v_max is None else _array(v_max))
 
 
 class AdamW(Adam):

@@ -3,7 +3,8 @@
 Importing this module applies the course style (small figures at dpi 80, readable fonts,
 a light grid). `color(label)` gives each optimizer the same colour in every figure.
 Every function takes an optional `ax` (draws there, else makes a figure) and returns
-the axes, or the figure for `small_multiples`.
+the axes, or the figure for `small_multiples`; `on_surfaces` runs optimizers itself and
+returns the figure and its runs.
 """
 import zlib
 
@@ -11,10 +12,12 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from adamedu import optimizers as _optimizers
 from adamedu import surfaces as _surfaces
+from adamedu import trajectory as _trajectory
 
 __all__ = ["STYLE", "COLORS", "apply_style", "color", "contour", "paths", "loss_curves",
-           "small_multiples"]
+           "small_multiples", "on_surfaces"]
 
 STYLE = {
     "figure.dpi": 80,
@@ -256,3 +259,39 @@ def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
                  else f"{panels[0][0].title}: varying {param}")
     fig.suptitle(title)
     return fig
+
+
+def on_surfaces(cases, losses=False, panel_width=4.3, panel_height=3.8):
+    """Run several optimizers on several surfaces; draw one panel of paths per surface.
+
+    cases is a list of (surface, steps, {optimizer name: lr}), e.g.
+    [("quadratic", 100, {"gd": 0.18, "adam": 0.1}), ("saddle", 40, {"gd": 0.05, "adam": 0.1})].
+    Each run is `trajectory.run(optimizers.make(name, lr=lr), surface, steps=steps)` from the
+    surface's start. Panels are titled "<surface title>, <steps> steps" and only the first
+    carries the legend (colours are the same in every panel). With losses=True a second row
+    shows each surface's loss curves. Prints one line per surface: each optimizer's final
+    loss (2 significant digits) or the step at which it diverged.
+    Returns (figure, runs), runs[i] being the list of trajectories of panel i.
+    """
+    cases = [(_surfaces.get(surface), steps, dict(lrs)) for surface, steps, lrs in cases]
+    if not cases:
+        raise ValueError("on_surfaces needs at least one (surface, steps, {name: lr}) case.")
+    nrows = 2 if losses else 1
+    fig, axes = plt.subplots(nrows, len(cases), squeeze=False, layout="constrained",
+                             figsize=(panel_width * len(cases), panel_height * nrows))
+    width = max(len(surface.title) for surface, _, _ in cases)
+    runs = []
+    for k, (surface, steps, lrs) in enumerate(cases):
+        trajs = [_trajectory.run(_optimizers.make(name, lr=lr), surface, steps=steps)
+                 for name, lr in lrs.items()]
+        paths(surface, trajs, ax=axes[0, k], title=f"{surface.title}, {steps} steps",
+              legend=(k == 0))
+        if losses:
+            ax = loss_curves(trajs, ax=axes[1, k], title=f"Loss, {surface.title}")
+            if ax.get_legend():
+                ax.get_legend().remove()            # the first panel's legend names the colours
+        print(f"{surface.title:{width}s} ", "  ".join(
+            f"{t.label} {t.final_loss:.2g}" if t.diverged_at is None
+            else f"{t.label} diverged at step {t.diverged_at}" for t in trajs))
+        runs.append(trajs)
+    return fig, runs

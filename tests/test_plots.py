@@ -181,3 +181,45 @@ def test_empty_inputs_draw_without_warnings():
     ax = plots.paths("saddle", [])                     # no minimum, no runs: no legend
     assert ax.get_legend() is None
     assert plots.loss_curves([]).get_legend() is None
+
+
+def test_on_surfaces_runs_every_case_in_its_own_panel(capsys):
+    cases = [("quadratic", 30, {"gd": 0.5, "adam": 0.1}),            # GD diverges at lr = 0.5
+             (surfaces.get("saddle"), 20, {"momentum": 0.01, "adagrad": 0.1, "rmsprop": 0.01})]
+    fig, runs = plots.on_surfaces(cases)
+    assert len(fig.axes) == 2
+    assert [ax.get_title() for ax in fig.axes] == ["Quadratic (κ = 10), 30 steps",
+                                                   "Saddle (f = θ₁² − θ₂²), 20 steps"]
+    gd, adam = runs[0]
+    assert legend_labels(fig.axes[0]) == ["minimum", f"GD (diverged at step {gd.diverged_at})",
+                                          "start", "Adam"]
+    assert fig.axes[1].get_legend() is None
+    for (surface, steps, lrs), trajs in zip(cases, runs):
+        expected = [run(optimizers.make(name, lr=lr), surfaces.get(surface), steps=steps)
+                    for name, lr in lrs.items()]
+        assert [t.label for t in trajs] == [e.label for e in expected]
+        for t, e in zip(trajs, expected):
+            assert np.array_equal(t.points, e.points) and t.diverged_at == e.diverged_at
+    drawn = next(line for line in fig.axes[1].get_lines() if line.get_label() == "Adagrad")
+    assert np.array_equal(np.c_[drawn.get_data()], runs[1][1].points)
+    out = capsys.readouterr().out.splitlines()
+    assert gd.diverged_at is not None and adam.diverged_at is None
+    assert out == [f"Quadratic (κ = 10)      GD diverged at step {gd.diverged_at}  "
+                   f"Adam {adam.final_loss:.2g}",
+                   "Saddle (f = θ₁² − θ₂²)  " + "  ".join(f"{t.label} {t.final_loss:.2g}"
+                                                         for t in runs[1])]
+
+
+def test_on_surfaces_can_add_a_row_of_loss_curves(capsys):
+    fig, runs = plots.on_surfaces([("quadratic", 10, {"adam": 0.1}),
+                                   ("rosenbrock", 10, {"adam": 0.1})], losses=True)
+    assert len(fig.axes) == 4
+    top, bottom = fig.axes[:2], fig.axes[2:]                # subplots come row by row
+    assert [ax.get_title() for ax in bottom] == ["Loss, Quadratic (κ = 10)",
+                                                 "Loss, Rosenbrock (a = 1, b = 100)"]
+    assert all(ax.get_legend() is None for ax in bottom)
+    assert top[0].get_legend() is not None and top[1].get_legend() is None
+    assert np.array_equal(bottom[1].get_lines()[0].get_ydata(), runs[1][0].losses)
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    with pytest.raises(ValueError, match="at least one"):
+        plots.on_surfaces([])

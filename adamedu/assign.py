@@ -1,0 +1,163 @@
+"""Write the student notebooks in exercises/ from the complete ones in solutions/.
+
+    python -m adamedu.assign            # (re)write exercises/ex*.ipynb
+    python -m adamedu.assign --check    # exit 1, naming the files, if exercises/ is stale
+
+In a solution notebook an answer cell has the id ``answer-<name>`` (and the same tag);
+its answer sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. An optional
+``### HINT: ...`` line right after BEGIN gives the stub's hint. In the exercise the region
+becomes a stub: ``raise NotImplementedError("<hint>")`` inside a function, or
+``NAME = ...  # <hint>`` for a top-level value. Outputs and execution counts are cleared,
+every cell but the answers is marked read-only (``editable``/``deletable`` false), cell ids
+are kept and the notebook metadata is fixed, so the output is byte-identical on every run.
+"""
+import argparse
+import ast
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+from adamedu import checks
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
+METADATA = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                           "name": "python3"},
+            "language_info": {"name": "python"}}
+
+
+class AssignError(ValueError):
+    """A solution notebook is not in the form assign understands."""
+
+
+def stub(source, where=""):
+    """The answer cell source with every solution region replaced by its stub."""
+    lines, out, i = source.split("\n"), [], 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() != BEGIN:
+            if line.strip() == END:
+                raise AssignError(f"{where}: {END} without a {BEGIN} before it")
+            out.append(line)
+            i += 1
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        try:
+            j = next(k for k in range(i + 1, len(lines)) if lines[k].strip() == END)
+        except StopIteration:
+            raise AssignError(f"{where}: {BEGIN} has no matching {END}") from None
+        body = lines[i + 1:j]
+        hint = ""
+        if body and body[0].strip().startswith(HINT):
+            hint = body[0].strip()[len(HINT):].strip()
+            body = body[1:]
+        out.extend(_stub_lines(body, indent, hint, where))
+        i = j + 1
+    return "\n".join(out)
+
+
+def _stub_lines(body, indent, hint, where):
+    if indent:
+        message = hint or "write your code here"
+        return [f"{indent}raise NotImplementedError({message!r})"]
+    try:
+        tree = ast.parse("\n".join(body))
+    except SyntaxError as e:
+        raise AssignError(f"{where}: the solution region does not parse: {e}") from None
+    names = [t.id for node in tree.body if isinstance(node, ast.Assign)
+             for t in node.targets if isinstance(t, ast.Name)]
+    if not names or len(names) != len(tree.body):
+        raise AssignError(f"{where}: a top-level solution region must only assign values "
+                          f"(NAME = ...); put code inside a function instead")
+    comment = f"  # replace ... with {hint or 'your answer'}"
+    return [f"{name} = ...{comment}" for name in names]
+
+
+def build(solution):
+    """The exercise notebook (a NotebookNode) made from a solution notebook."""
+    name = solution.metadata.get("adamedu", {}).get("exercise")
+    expected = {f"answer-{a.name}" for a in checks.notebook_answers(name)}
+    if not expected:
+        raise AssignError(f"solution metadata names exercise {name!r}, which has no answers "
+                          f"in adamedu.checks")
+    nb = nbformat.v4.new_notebook()
+    nb.nbformat_minor = 5
+    nb.metadata = copy.deepcopy(METADATA)
+    nb.metadata["adamedu"] = {"exercise": name}
+    seen = set()
+    for cell in solution.cells:
+        cid = cell.get("id")
+        if not cid:
+            raise AssignError(f"{name}: every cell needs a stable id (nbformat 4.5)")
+        source = cell.source
+        meta = {"deletable": False, "editable": False}
+        if cell.cell_type == "code" and cid.startswith("answer-"):
+            if cid not in expected:
+                raise AssignError(f"{name}: {cid} is not an answer of {name} in adamedu.checks")
+            if BEGIN not in source:
+                raise AssignError(f"{name}: {cid} has no {BEGIN} ... {END} region")
+            source = stub(source, f"{name}/{cid}")
+            meta = {"deletable": False, "tags": [cid]}
+            seen.add(cid)
+        elif re.search(r"BEGIN SOLUTION|END SOLUTION", source):
+            raise AssignError(f"{name}: cell {cid} has solution markers but is not an answer cell")
+        if cell.cell_type == "code":
+            new = nbformat.v4.new_code_cell(source, metadata=meta)
+        else:
+            new = nbformat.v4.new_markdown_cell(source, metadata=meta)
+        new.id = cid
+        nb.cells.append(new)
+    missing = sorted(expected - seen)
+    if missing:
+        raise AssignError(f"{name}: no answer cell for {', '.join(missing)}")
+    return nb
+
+
+def render(nb):
+    """The notebook as the exact text written to disk."""
+    return nbformat.writes(nb) + "\n"
+
+
+def exercise_text(solution_path):
+    """The text `python -m adamedu.assign` writes for one solution notebook."""
+    return render(build(nbformat.read(solution_path, as_version=4)))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m adamedu.assign", description=__doc__.split("\n")[0])
+    p.add_argument("--solutions", default=str(ROOT / "solutions"))
+    p.add_argument("--exercises", default=str(ROOT / "exercises"))
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if exercises/ differs from what would be written")
+    opts = p.parse_args(argv)
+    sources = sorted(Path(opts.solutions).glob("ex*.ipynb"))
+    if not sources:
+        print(f"no ex*.ipynb in {opts.solutions}", file=sys.stderr)
+        return 1
+    stale = []
+    for src in sources:
+        try:
+            text = exercise_text(src)
+        except AssignError as e:
+            print(f"{src}: {e}", file=sys.stderr)
+            return 1
+        dest = Path(opts.exercises) / src.name
+        current = dest.read_text(encoding="utf-8") if dest.exists() else None
+        if current != text:
+            stale.append(dest)
+            if not opts.check:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_text(text, encoding="utf-8")
+    verb = "out of date" if opts.check else "written"
+    for dest in stale:
+        print(f"{dest}: {verb}")
+    if not stale:
+        print(f"exercises/ is up to date ({len(sources)} notebooks)")
+    return 1 if (opts.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,664 @@
+"""Exercise checks: what every answer must do, and hints for the usual mistakes.
+
+In an exercise notebook::
+
+    from adamedu import checks as check
+    check.adam_step(adam_step)      # a pass line, the first failing case with a hint,
+                                    # or "not attempted yet"
+
+Each answer is a function (compared with `adamedu.optimizers` on several cases), a value
+(a conceptual question answered with a number or True/False), or a set of
+hyperparameters (run on a surface with the reference optimizer). The same definitions,
+`ANSWERS`, drive the instructor autograder (`adamedu.grade`), which feeds them its own
+random inputs instead of the fixed ones used here.
+"""
+import copy
+import math
+import zlib
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from adamedu import optimizers, surfaces, trajectory
+
+__all__ = ["ANSWERS", "NOT_ATTEMPTED", "by_name", "notebook_answers", "judge", "outcome_of",
+           "run_function", "cases_for"]
+
+NOT_ATTEMPTED = "not attempted yet"
+RTOL, ATOL = 1e-8, 1e-12          # arrays: torch-equal math agrees far closer than this
+VALUE_RTOL = 1e-3                 # conceptual values: three significant digits are enough
+
+
+# --------------------------------------------------------------------------- answer kinds
+
+@dataclass(frozen=True)
+class FunctionAnswer:
+    """A function the student writes, compared case by case with a reference."""
+    name: str
+    notebook: str
+    points: int
+    params: tuple           # argument names, in the order the function takes them
+    returns: tuple          # names of the returned values (a tuple when more than one)
+    cases: Callable         # rng -> list of dicts {param: value}
+    reference: Callable     # (**case) -> tuple of expected values, from adamedu.optimizers
+    mistakes: tuple = ()    # (hint, model): model(**case) gives what a typical slip returns
+    hint: str = ""          # said when the result is wrong in no recognised way
+    subject: str = ""       # what the answer is compared with, for the pass line
+    kind = "function"
+
+
+@dataclass(frozen=True)
+class ValueAnswer:
+    """A conceptual question answered by setting a variable to a number or a bool."""
+    name: str
+    notebook: str
+    points: int
+    expected: object
+    hint: str
+    wrong: tuple = ()       # (value, hint) for answers that reveal a specific mix-up
+    kind = "value"
+
+    @property
+    def variable(self):
+        return self.name.upper()
+
+
+@dataclass(frozen=True)
+class TuningAnswer:
+    """Hyperparameters that must bring `surface` below `target` within `steps` steps."""
+    name: str
+    notebook: str
+    points: int
+    variable: str
+    optimizer: str          # a name for optimizers.make
+    allowed: tuple          # the hyperparameters the student may set
+    surface: str
+    steps: int
+    target: float
+    kind = "tuning"
+
+
+# --------------------------------------------------------------------------- case helpers
+
+def _shape(rng):
+    return [(3,), (2, 3), (5,), (2, 2)][rng.integers(4)]
+
+
+def _vec(rng, shape, low=-2.0, high=2.0):
+    return rng.uniform(low, high, size=shape)
+
+
+def _adam_like_cases(rng, n=6, amsgrad=False, adamw=False):
+    """States at t = 0 (zeros) and later steps, with small and large eps and betas."""
+    out = []
+    for i in range(n):
+        shape = _shape(rng)
+        t = 0 if i == 0 else int(rng.integers(1, 40))
+        case = dict(theta=_vec(rng, shape), grad=_vec(rng, shape),
+                    m=np.zeros(shape) if t == 0 else _vec(rng, shape, -1, 1),
+                    v=np.zeros(shape) if t == 0 else _vec(rng, shape, 0.05, 2.0))
+        if amsgrad:
+            case["v_max"] = (np.zeros(shape) if t == 0
+                             else case["v"] * rng.choice([0.5, 1.5], size=shape))
+        case.update(t=t, lr=float(rng.choice([1e-3, 0.01, 0.1, 0.5])),
+                    beta1=float(rng.uniform(0.5, 0.95)), beta2=float(rng.uniform(0.9, 0.999)),
+                    eps=float(rng.choice([1e-8, 1e-3, 0.05, 0.3])))
+        if adamw:
+            case["weight_decay"] = float(rng.choice([0.01, 0.1, 0.5]))
+        out.append(case)
+    return out
+
+
+def _adam_model(theta, grad, m, v, t, lr, beta1, beta2, eps, v_max=None, weight_decay=0.0,
+                *, bias=True, t_used=None, eps_inside=False, eps_before=False, l2=False,
+                decay_after=False, decay_no_lr=False, max_of_hat=False, max_before=False,
+                use_v=False):
+    """Adam, AMSGrad and AdamW written plainly, with switches for the usual slips."""
+    t_new = t + 1
+    tc = t_new if t_used is None else t_used
+    if weight_decay and l2:
+        grad = grad + weight_decay * theta
+    elif weight_decay and not decay_after:
+        theta = theta * (1 - (1 if decay_no_lr else lr) * weight_decay)
+    m = beta1 * m + (1 - beta1) * grad
+    v_old, v = v, beta2 * v + (1 - beta2) * grad ** 2
+    bc1, bc2 = (1 - beta1 ** tc, 1 - beta2 ** tc) if bias else (1.0, 1.0)
+    new_max = None
+    if v_max is not None:
+        if use_v:
+            new_max = np.maximum(v_max, v)
+            v_hat = v / bc2
+        elif max_of_hat:
+            new_max = np.maximum(v_max, v / bc2)
+            v_hat = new_max
+        else:
+            new_max = np.maximum(v_max, v_old if max_before else v)
+            v_hat = new_max / bc2
+    else:
+        v_hat = v / bc2
+    m_hat = m / bc1
+    if eps_inside:
+        step = lr * m_hat / np.sqrt(v_hat + eps)
+    elif eps_before:
+        step = lr * math.sqrt(bc2) / bc1 * m / (np.sqrt(v) + eps)
+    else:
+        step = lr * m_hat / (np.sqrt(v_hat) + eps)
+    theta = theta - step
+    if weight_decay and decay_after:
+        theta = theta * (1 - lr * weight_decay)
+    return (theta, m, v, new_max, t_new) if v_max is not None else (theta, m, v, t_new)
+
+
+def _with(**switches):
+    return lambda **case: _adam_model(**case, **switches)
+
+
+# --------------------------------------------------------------------------- references
+
+def _sgd_ref(theta, grad, buf, lr, momentum, nesterov):
+    opt = optimizers.SGD(lr=lr, momentum=momentum, nesterov=nesterov)
+    state = optimizers.SGDState(t=0 if buf is None else 1, b=buf)
+    theta, state = opt.step(theta, grad, state)
+    return theta, state.b
+
+
+def _adam_ref(theta, grad, m, v, t, lr, beta1, beta2, eps, v_max=None, weight_decay=None):
+    if weight_decay is not None:
+        opt = optimizers.AdamW(lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                               weight_decay=weight_decay)
+    else:
+        opt = optimizers.Adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                              amsgrad=v_max is not None)
+    theta, s = opt.step(theta, grad, optimizers.AdamState(t=t, m=m, v=v, v_max=v_max))
+    return (theta, s.m, s.v, s.t) if v_max is None else (theta, s.m, s.v, s.v_max, s.t)
+
+
+def _adagrad_ref(theta, grad, state_sum, lr, eps):
+    opt = optimizers.Adagrad(lr=lr, eps=eps)
+    theta, s = opt.step(theta, grad, optimizers.AdagradState(t=0, state_sum=state_sum))
+    return theta, s.state_sum
+
+
+def _rmsprop_ref(theta, grad, v, lr, alpha, eps):
+    opt = optimizers.RMSprop(lr=lr, alpha=alpha, eps=eps)
+    theta, s = opt.step(theta, grad, optimizers.RMSpropState(t=0, v=v, g_avg=None, b=None))
+    return theta, s.v
+
+
+# --------------------------------------------------------------------------- ex01
+
+def _gd_cases(rng):
+    return [dict(theta=_vec(rng, s), grad=_vec(rng, s), lr=float(rng.choice([0.01, 0.1, 0.5])))
+            for s in (_shape(rng) for _ in range(4))]
+
+
+def _momentum_cases(rng):
+    out = []
+    for i in range(5):
+        s = _shape(rng)
+        out.append(dict(theta=_vec(rng, s), grad=_vec(rng, s),
+                        buf=None if i == 0 else _vec(rng, s),
+                        lr=float(rng.choice([0.01, 0.1, 0.3])),
+                        momentum=float(rng.uniform(0.5, 0.95))))
+    return out
+
+
+def _heavy_ball(theta, grad, buf, lr, momentum, *, nesterov=False, dampened=False,
+                velocity=False):
+    if buf is None:
+        buf = grad.copy() if not velocity else -lr * grad
+    elif velocity:
+        buf = momentum * buf - lr * grad
+    else:
+        buf = momentum * buf + (1 - momentum if dampened else 1) * grad
+    if velocity:
+        return theta + buf, buf
+    return theta - lr * (grad + momentum * buf if nesterov else buf), buf
+
+
+_FIRST_BUF = ("on the first step buf is None: the buffer starts as a copy of the gradient "
+              "(torch's convention), then buf = momentum * buf + grad")
+_MOMENTUM_MISTAKES = (
+    ("this is the damped average buf = momentum*buf + (1 - momentum)*grad; torch's "
+     "heavy ball adds the whole gradient: buf = momentum*buf + grad",
+     lambda **c: _heavy_ball(**c, dampened=True)),
+    ("this is the velocity form (v = momentum*v - lr*grad; theta + v); the course uses "
+     "torch's convention: buf = momentum*buf + grad, theta - lr*buf",
+     lambda **c: _heavy_ball(**c, velocity=True)),
+)
+
+
+# --------------------------------------------------------------------------- ex02, ex03
+
+def _adagrad_cases(rng):
+    out = []
+    for i in range(5):
+        s = _shape(rng)
+        out.append(dict(theta=_vec(rng, s), grad=_vec(rng, s),
+                        state_sum=np.zeros(s) if i == 0 else _vec(rng, s, 0.0, 5.0),
+                        lr=float(rng.choice([0.01, 0.1, 0.5])),
+                        eps=float(rng.choice([1e-10, 1e-3, 0.1]))))
+    return out
+
+
+def _adagrad_model(theta, grad, state_sum, lr, eps, *, eps_inside=False, old_sum=False):
+    new_sum = state_sum + grad ** 2
+    s = state_sum if old_sum else new_sum
+    denom = np.sqrt(s + eps) if eps_inside else np.sqrt(s) + eps
+    return theta - lr * grad / denom, new_sum
+
+
+def _rmsprop_cases(rng):
+    out = []
+    for i in range(5):
+        s = _shape(rng)
+        out.append(dict(theta=_vec(rng, s), grad=_vec(rng, s),
+                        v=np.zeros(s) if i == 0 else _vec(rng, s, 0.05, 2.0),
+                        lr=float(rng.choice([0.001, 0.01, 0.1])),
+                        alpha=float(rng.uniform(0.8, 0.99)),
+                        eps=float(rng.choice([1e-8, 1e-3, 0.1]))))
+    return out
+
+
+def _rmsprop_model(theta, grad, v, lr, alpha, eps, *, eps_inside=False, swapped=False,
+                   old_v=False):
+    a = 1 - alpha if swapped else alpha
+    new_v = a * v + (1 - a) * grad ** 2
+    s = v if old_v else new_v
+    denom = np.sqrt(s + eps) if eps_inside else np.sqrt(s) + eps
+    return theta - lr * grad / denom, new_v
+
+
+_EPS_INSIDE = "eps belongs outside the square root: divide by sqrt(...) + eps, not sqrt(... + eps)"
+
+# --------------------------------------------------------------------------- the answers
+
+ANSWERS = (
+    # ex01: gradient descent and momentum
+    FunctionAnswer(
+        "gd_step", "ex01_gradient_descent", 2, ("theta", "grad", "lr"), ("theta",),
+        _gd_cases, lambda theta, grad, lr: (_sgd_ref(theta, grad, None, lr, 0, False)[0],),
+        mistakes=(("you stepped uphill: gradient descent subtracts lr * grad",
+                   lambda theta, grad, lr: (theta + lr * grad,)),),
+        hint="theta_new = theta - lr * grad", subject="optimizers.SGD"),
+    FunctionAnswer(
+        "momentum_step", "ex01_gradient_descent", 3,
+        ("theta", "grad", "buf", "lr", "momentum"), ("theta", "buf"), _momentum_cases,
+        lambda theta, grad, buf, lr, momentum: _sgd_ref(theta, grad, buf, lr, momentum, False),
+        mistakes=_MOMENTUM_MISTAKES,
+        hint="buf = grad (first step) or momentum * buf + grad; theta_new = theta - lr * buf",
+        subject="optimizers.SGD(momentum=...)"),
+    FunctionAnswer(
+        "nesterov_step", "ex01_gradient_descent", 3,
+        ("theta", "grad", "buf", "lr", "momentum"), ("theta", "buf"), _momentum_cases,
+        lambda theta, grad, buf, lr, momentum: _sgd_ref(theta, grad, buf, lr, momentum, True),
+        mistakes=(("this is the heavy-ball step; Nesterov steps along grad + momentum * buf "
+                   "(with the new buf)", lambda **c: _heavy_ball(**c)),) + _MOMENTUM_MISTAKES,
+        hint="update buf as for momentum, then theta_new = theta - lr * (grad + momentum * buf)",
+        subject="optimizers.SGD(nesterov=True)"),
+    ValueAnswer("momentum_gain", "ex01_gradient_descent", 1, 10.0,
+                "sum the geometric series 1 + momentum + momentum**2 + ...",
+                wrong=((0.9, "that is momentum itself; the steps add up to a geometric series"),
+                       (1.9, "add all the terms of the series, not just two"))),
+    ValueAnswer("largest_stable_lr", "ex01_gradient_descent", 1, 0.5,
+                "on f(x) = (L/2) x**2 one step multiplies x by (1 - lr * L)",
+                wrong=((0.25, "0.25 = 1/L reaches the minimum in one step; the limit is 2/L"),
+                       (2.0, "the curvature of 2 x**2 is L = 4, not 2"),
+                       (1.0, "the curvature of 2 x**2 is L = 4, not 2"))),
+    # ex02: Adagrad
+    FunctionAnswer(
+        "adagrad_step", "ex02_adagrad", 7, ("theta", "grad", "state_sum", "lr", "eps"),
+        ("theta", "state_sum"), _adagrad_cases, _adagrad_ref,
+        mistakes=((_EPS_INSIDE, lambda **c: _adagrad_model(**c, eps_inside=True)),
+                  ("add grad**2 to state_sum before dividing: the current gradient counts "
+                   "in its own step", lambda **c: _adagrad_model(**c, old_sum=True))),
+        hint="state_sum + grad**2, then theta - lr * grad / (sqrt(state_sum) + eps)",
+        subject="optimizers.Adagrad"),
+    ValueAnswer("accumulator", "ex02_adagrad", 1, 25.0, "add the squares of both gradients",
+                wrong=((7.0, "Adagrad adds squared gradients: 3**2 + 4**2"),
+                       (5.0, "that is the square root; the accumulator holds the sum itself"))),
+    ValueAnswer("second_step", "ex02_adagrad", 1, 0.8,
+                "lr * g / sqrt(accumulator), with the accumulator including this gradient",
+                wrong=((4 / 3, "include the second gradient in the accumulator before dividing"),
+                       (1.0, "the step is lr * 4 / sqrt(9 + 16)"))),
+    ValueAnswer("rate_can_grow", "ex02_adagrad", 1, False,
+                "the accumulator only ever grows, so lr / (sqrt(sum) + eps) can only shrink",
+                wrong=((True, "the accumulator never decreases, so no coordinate's rate can "
+                              "rise; coordinates with small past gradients shrink less"),)),
+    # ex03: RMSprop
+    FunctionAnswer(
+        "rmsprop_step", "ex03_rmsprop", 6, ("theta", "grad", "v", "lr", "alpha", "eps"),
+        ("theta", "v"), _rmsprop_cases, _rmsprop_ref,
+        mistakes=((_EPS_INSIDE, lambda **c: _rmsprop_model(**c, eps_inside=True)),
+                  ("alpha weighs the old average: v = alpha * v + (1 - alpha) * grad**2",
+                   lambda **c: _rmsprop_model(**c, swapped=True)),
+                  ("update v before dividing: the current gradient counts in its own step",
+                   lambda **c: _rmsprop_model(**c, old_v=True))),
+        hint="v = alpha * v + (1 - alpha) * grad**2; theta - lr * grad / (sqrt(v) + eps)",
+        subject="optimizers.RMSprop"),
+    ValueAnswer("weight_two_back", "ex03_rmsprop", 2, 0.081,
+                "unroll v twice: each older term picks up one more factor alpha",
+                wrong=((0.1, "that is the newest gradient's weight, (1 - alpha)"),
+                       (0.81, "multiply by (1 - alpha) too: the weight is (1 - alpha) * alpha**2"),
+                       (0.09, "two steps back means alpha**2, not alpha**1"))),
+    ValueAnswer("first_step_ratio", "ex03_rmsprop", 2, 10.0,
+                "after one step v = (1 - alpha) * g**2; divide g by its square root",
+                wrong=((1.0, "v after one step is only (1 - alpha) * g**2, not g**2"),
+                       (100.0, "take the square root of v"))),
+    # ex04: Adam
+    FunctionAnswer(
+        "adam_step", "ex04_adam", 6,
+        ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),
+        ("theta", "m", "v", "t"), _adam_like_cases, _adam_ref,
+        mistakes=(
+            ("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t)",
+             _with(bias=False)),
+            ("t must be incremented before the bias correction, so the first step uses t = 1",
+             lambda **c: _adam_model(**c, t_used=c["t"])),
+            (_EPS_INSIDE, _with(eps_inside=True)),
+            ("eps is added before the bias correction (the paper's 'efficient' form); "
+             "torch adds eps to sqrt(v_hat)", _with(eps_before=True)),
+        ),
+        hint="t + 1; m and v moving averages; m_hat, v_hat; theta - lr * m_hat / (sqrt(v_hat) + eps)",
+        subject="optimizers.Adam"),
+    ValueAnswer("m_hat_first", "ex04_adam", 1, 2.0,
+                "m after one step is (1 - beta1) * g; bias correction divides by (1 - beta1**1)",
+                wrong=((0.2, "that is m; m_hat divides it by 1 - beta1**1 = 0.1"),)),
+    ValueAnswer("constant_g_step", "ex04_adam", 1, 0.01,
+                "with a constant g, m_hat = g and v_hat = g**2 at every t",
+                wrong=((0.05, "Adam's step does not grow with |g|: m_hat / sqrt(v_hat) = 1"),)),
+    ValueAnswer("no_bias_first_step", "ex04_adam", 2, 0.1 / math.sqrt(0.001),
+                "without correction m = 0.1 g and v = 0.001 g**2 after the first step",
+                wrong=((1.0, "that is with bias correction; without it the ratio is "
+                             "0.1 / sqrt(0.001)"),
+                       (100.0, "take the square root of v"))),
+    # ex06: AMSGrad and AdamW
+    FunctionAnswer(
+        "amsgrad_step", "ex06_when_adam_fails", 4,
+        ("theta", "grad", "m", "v", "v_max", "t", "lr", "beta1", "beta2", "eps"),
+        ("theta", "m", "v", "v_max", "t"), lambda rng: _adam_like_cases(rng, amsgrad=True),
+        _adam_ref,
+        mistakes=(
+            ("this divides by sqrt(v_hat) as plain Adam does; AMSGrad divides by the "
+             "bias-corrected running max v_max", _with(use_v=True)),
+            ("take the max over the raw v, then bias-correct it with the current "
+             "(1 - beta2**t), as torch does", _with(max_of_hat=True)),
+            ("update v first, then take max(v_max, new v)", _with(max_before=True)),
+            (_EPS_INSIDE, _with(eps_inside=True)),
+            ("no bias correction: divide m by (1 - beta1**t) and v_max by (1 - beta2**t)",
+             _with(bias=False)),
+        ),
+        hint="as adam_step, but v_max = max(v_max, v) and v_hat = v_max / (1 - beta2**t)",
+        subject="optimizers.Adam(amsgrad=True)"),
+    FunctionAnswer(
+        "adamw_step", "ex06_when_adam_fails", 4,
+        ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps", "weight_decay"),
+        ("theta", "m", "v", "t"), lambda rng: _adam_like_cases(rng, adamw=True), _adam_ref,
+        mistakes=(
+            ("this is L2 regularisation (grad + weight_decay * theta inside Adam); AdamW "
+             "decays theta directly: theta * (1 - lr * weight_decay)", _with(l2=True)),
+            ("the decay is scaled by lr: theta * (1 - lr * weight_decay)",
+             _with(decay_no_lr=True)),
+            ("decay theta before the Adam step, as torch does", _with(decay_after=True)),
+            (_EPS_INSIDE, _with(eps_inside=True)),
+            ("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t)",
+             _with(bias=False)),
+        ),
+        hint="theta * (1 - lr * weight_decay), then the Adam step from the raw gradient",
+        subject="optimizers.AdamW"),
+    ValueAnswer("adamw_shrink", "ex06_when_adam_fails", 1, 0.999,
+                "AdamW multiplies theta by (1 - lr * weight_decay) before each step",
+                wrong=((0.99, "torch scales the decay by lr: 1 - 0.1 * 0.01"),
+                       (0.001, "that is how much is removed; the factor is 1 minus that"))),
+    ValueAnswer("l2_is_rescaled", "ex06_when_adam_fails", 1, True,
+                "with L2, weight_decay * theta is added to the gradient before m and v",
+                wrong=((False, "L2 adds weight_decay * theta to the gradient, so it passes "
+                               "through m_hat / sqrt(v_hat) like the rest of it"),)),
+    # ex07: tuning
+    TuningAnswer("tune_momentum", "ex07_hyperparameters", 5, "MOMENTUM_HP", "momentum",
+                 ("lr", "momentum"), "quadratic", 30, 1e-6),
+    TuningAnswer("tune_adam", "ex07_hyperparameters", 5, "ADAM_HP", "adam",
+                 ("lr", "beta1", "beta2"), "rosenbrock", 500, 1e-4),
+)
+
+_BY_NAME = {a.name: a for a in ANSWERS}
+assert len(_BY_NAME) == len(ANSWERS), "answer names must be unique across notebooks"
+
+
+def by_name(name):
+    """The answer called `name` (e.g. "adam_step")."""
+    return _BY_NAME[name]
+
+
+def notebook_answers(notebook):
+    """The answers of one exercise notebook (e.g. "ex04_adam"), in order."""
+    return [a for a in ANSWERS if a.notebook == notebook]
+
+
+def cases_for(answer, rng):
+    """The inputs an answer is checked on: a list of dicts (empty for values and tuning)."""
+    return answer.cases(rng) if answer.kind == "function" else []
+
+
+# --------------------------------------------------------------------------- running and judging
+
+def run_function(fn, case, params):
+    """Call fn on a deep copy of the case; return an outcome dict (see `judge`)."""
+    args = copy.deepcopy(case)
+    try:
+        with np.errstate(all="ignore"):
+            value = fn(*(args[p] for p in params))
+    except NotImplementedError:
+        return {"not_attempted": True}
+    except Exception as e:  # the student's code: any exception becomes a reason
+        return {"error": f"{type(e).__name__}: {e}"}
+    mutated = [p for p in params if isinstance(case[p], np.ndarray)
+               and not (isinstance(args[p], np.ndarray) and args[p].shape == case[p].shape
+                        and np.array_equal(args[p], case[p]))]
+    return {"value": value, "mutated": mutated}
+
+
+def outcome_of(value):
+    """The outcome of a value or tuning answer (Ellipsis means not attempted)."""
+    if value is Ellipsis:
+        return {"not_attempted": True}
+    return {"value": value}
+
+
+def _describe(case):
+    shown = [f"{k}={v:g}" for k, v in case.items() if isinstance(v, (int, float))
+             and not isinstance(v, bool)]
+    shape = next((v.shape for v in case.values() if isinstance(v, np.ndarray)), None)
+    if shape is not None:
+        shown.insert(0, f"theta of shape {shape}")
+    if case.get("buf", 0) is None:
+        shown.append("buf=None")
+    return ", ".join(shown)
+
+
+def _as_array(x):
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return a
+
+
+def _matches(got, expected):
+    """True when every returned value equals the expected one (NaN matches NaN)."""
+    for g, e in zip(got, expected):
+        if e is None or g is None:
+            if not (e is None and g is None):
+                return False
+            continue
+        ga, ea = _as_array(g), np.asarray(e, dtype=float)
+        if ga is None or ga.shape != ea.shape or not np.allclose(ga, ea, RTOL, ATOL, equal_nan=True):
+            return False
+    return True
+
+
+def _judge_function(answer, case, value):
+    names = answer.returns
+    got = value if len(names) > 1 else (value,)
+    if len(names) > 1 and (not isinstance(value, (tuple, list)) or len(value) != len(names)):
+        what = (f"a {type(value).__name__} of length {len(value)}"
+                if isinstance(value, (tuple, list)) else f"a {type(value).__name__}")
+        return f"return the tuple ({', '.join(names)}); got {what}"
+    with np.errstate(all="ignore"):
+        expected = answer.reference(**copy.deepcopy(case))
+    wrong = []
+    for name, g, e in zip(names, got, expected):
+        if name == "t":
+            if isinstance(g, (bool, np.bool_)) or not isinstance(g, (int, np.integer, float)) \
+                    or g != e:
+                return f"t should come back as t + 1 = {e} (the step just taken); got {g!r}"
+            continue
+        if name == "buf" and g is None:
+            return "buf came back None: return the updated momentum buffer"
+        ga, ea = _as_array(g), np.asarray(e, dtype=float)
+        if ga is None:
+            return f"{name} should be an array of numbers; got a {type(g).__name__}"
+        if ga.shape != ea.shape:
+            return f"{name} has shape {ga.shape}, expected {ea.shape} (the shape of theta)"
+        if not np.isfinite(ga).all() and np.isfinite(ea).all():
+            wrong.append(f"{name} contains NaN or inf")
+        elif not np.allclose(ga, ea, RTOL, ATOL):
+            wrong.append(f"{name} differs by up to {np.max(np.abs(ga - ea)):.2g}")
+    if not wrong:
+        return None
+    hint = answer.hint
+    for mistake_hint, model in answer.mistakes:
+        with np.errstate(all="ignore"):
+            try:
+                guess = model(**copy.deepcopy(case))
+            except (ZeroDivisionError, FloatingPointError, TypeError):
+                continue
+        if _matches(got, guess):
+            hint = mistake_hint
+            break
+    return f"{'; '.join(wrong)}. Hint: {hint}"
+
+
+def _judge_value(answer, value):
+    expected = answer.expected
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf":
+        value = value.item()  # e.g. np.sqrt(np.array(2.0))
+    if isinstance(expected, bool):
+        if not isinstance(value, (bool, np.bool_)):
+            return f"answer True or False; got {type(value).__name__}"
+        ok = bool(value) == expected
+    else:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            return f"answer with a number; got {type(value).__name__}"
+        ok = math.isclose(float(value), expected, rel_tol=VALUE_RTOL, abs_tol=1e-12)
+    if ok:
+        return None
+    for wrong_value, hint in answer.wrong:
+        if (bool(value) == wrong_value if isinstance(expected, bool)
+                else math.isclose(float(value), wrong_value, rel_tol=VALUE_RTOL)):
+            return f"not correct. Hint: {hint}"
+    return f"not correct. Hint: {answer.hint}"
+
+
+def run_tuning(answer, hp):
+    """Run the reference optimizer with hyperparameters hp; return (reason or None, detail)."""
+    if not isinstance(hp, dict):
+        return f"{answer.variable} should be a dict like dict(lr=...); got {type(hp).__name__}", ""
+    unknown = sorted(map(str, set(hp) - set(answer.allowed)))
+    if unknown:
+        return (f"{answer.variable} may only set {', '.join(answer.allowed)}; "
+                f"remove {', '.join(unknown)}"), ""
+    try:
+        opt = optimizers.make(answer.optimizer, **hp)
+    except (ValueError, TypeError) as e:
+        return f"{e}", ""
+    traj = trajectory.run(opt, surfaces.get(answer.surface), steps=answer.steps)
+    if traj.diverged_at is not None:
+        return (f"{traj.message}; try a smaller lr", "")
+    loss = traj.final_loss
+    detail = f"loss {loss:.3g} after {answer.steps} steps (target < {answer.target:g})"
+    if not loss < answer.target:
+        return f"{detail}. Hint: compare a few settings with the sweep in lesson 07", detail
+    return None, detail
+
+
+def judge(answer, case, outcome):
+    """None when the outcome passes; otherwise a one-line reason.
+
+    An outcome is {"not_attempted": True}, {"error": "..."}, or {"value": ..., "mutated":
+    [names of inputs changed in place]} (functions) / {"value": ...} (values, tuning).
+    """
+    if outcome.get("not_attempted"):
+        return NOT_ATTEMPTED
+    if "error" in outcome:
+        err = outcome["error"]
+        if answer.kind == "function" and case.get("buf", 0) is None and "None" in err:
+            return f"raised {err}. Hint: {_FIRST_BUF}"
+        return f"raised {err}"
+    if outcome.get("mutated"):
+        names = ", ".join(outcome["mutated"])
+        return (f"changed its input {names} in place; build new arrays "
+                f"(m = beta1 * m + ..., not m *= ... or m[:] = ...)")
+    if answer.kind == "function":
+        return _judge_function(answer, case, outcome["value"])
+    if answer.kind == "value":
+        return _judge_value(answer, outcome["value"])
+    return run_tuning(answer, outcome["value"])[0]
+
+
+# --------------------------------------------------------------------------- in-notebook checks
+
+def _seed(name):
+    return zlib.crc32(name.encode())
+
+
+def _check(answer, submitted):
+    """Print a pass line, the first failing case with a hint, or 'not attempted yet'."""
+    label = answer.name
+    if answer.kind == "function":
+        if not callable(submitted):
+            print(f"✗ {label}: expected a function, got {type(submitted).__name__}")
+            return
+        cases = answer.cases(np.random.default_rng(_seed(label)))
+        for i, case in enumerate(cases, 1):
+            reason = judge(answer, case, run_function(submitted, case, answer.params))
+            if reason == NOT_ATTEMPTED:
+                print(f"{label}: {NOT_ATTEMPTED} (write it in the answer cell above, run "
+                      f"that cell, then this one)")
+                return
+            if reason:
+                print(f"✗ {label}: case {i} of {len(cases)} ({_describe(case)}) fails: {reason}")
+                return
+        print(f"✓ {label}: all {len(cases)} cases match adamedu.{answer.subject} "
+              f"({_points(answer)})")
+        return
+    reason = judge(answer, {}, outcome_of(submitted))
+    if reason == NOT_ATTEMPTED:
+        print(f"{label}: {NOT_ATTEMPTED} (replace the ... in the answer cell above)")
+    elif reason:
+        print(f"✗ {label}: {reason}")
+    elif answer.kind == "tuning":
+        print(f"✓ {label}: {run_tuning(answer, submitted)[1]} ({_points(answer)})")
+    else:
+        print(f"✓ {label}: correct ({_points(answer)})")
+
+
+def _points(answer):
+    return f"{answer.points} point{'s' if answer.points != 1 else ''}"
+
+
+def _make_check(answer):
+    def check(submitted):
+        _check(answer, submitted)
+    check.__name__ = check.__qualname__ = answer.name
+    what = (f"your function {answer.name}" if answer.kind == "function"
+            else f"your {answer.kind} answer {answer.variable}")
+    check.__doc__ = f"Check {what} and print the result ({answer.notebook})."
+    return check
+
+
+for _answer in ANSWERS:  # check.adam_step, check.m_hat_first, ...: one check per answer
+    globals()[_answer.name] = _make_check(_answer)
+    __all__.append(_answer.name)
+del _answer

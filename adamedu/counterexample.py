@@ -1,0 +1,191 @@
+"""Reddi, Kale and Kumar (2018), "On the Convergence of Adam and Beyond": a 1-D online
+problem on which Adam converges to the WORST point, and AMSGrad, their fix.
+
+At step t = 1, 2, 3, ... the learner picks x_t in [-1, 1] and then pays
+
+    f_t(x) = C * x   if t mod 3 == 1,   else   -x          (C > 2)
+
+Over any three steps the losses add up to (C - 2) x, so the best fixed point is x = -1.
+The large gradient C comes once every three steps, the small gradient -1 twice.
+With beta1 = 0 and beta2 = 1 / (1 + C**2) (Theorem 1), Adam's v forgets the rare large
+gradient so fast that the two small gradients push x up more than the large one pushes
+it down: Adam drifts to x = +1, and its average regret does not vanish (at x = +1 it is
+2(C - 2)/3).
+AMSGrad divides by the running MAXIMUM of v, so the large gradient is never forgotten
+and x reaches -1, with average regret shrinking towards 0.
+
+The paper's synthetic experiment uses the same idea with a longer period:
+``period=101, C=1010, small=10`` (f_t(x) = 1010 x once every 101 steps, else -10 x), where
+Adam fails even with beta1 = 0.9, beta2 = 0.99.
+
+The runner uses adamedu's own ``Adam`` (torch.optim's equations, so with bias correction
+and eps) with learning rate ``lr / sqrt(t)`` as in the paper, and projects x back onto
+[-1, 1] after every step.
+"""
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from . import optimizers
+
+
+def _positive_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+    return int(value)
+
+
+def check_problem(C, period=3, small=1.0):
+    """Validate the problem: the best point must be x = -1, i.e. C > (period - 1) * small."""
+    period = _positive_int("period", period, 2)
+    for name, value in (("C", C), ("small", small)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+    if not C > (period - 1) * small:
+        raise ValueError(f"C must be > (period - 1) * small = {(period - 1) * small:g}, so that the "
+                         f"losses of one period add up to (C - {(period - 1) * small:g}) x and the "
+                         f"best point is x = -1; got C = {C!r}")
+    return float(C), period, float(small)
+
+
+def paper_beta2(C):
+    """The beta2 of Reddi et al.'s Theorem 1: 1 / (1 + C**2)."""
+    C = check_problem(C)[0]
+    return 1.0 / (1.0 + C ** 2)
+
+
+def gradient(t, C, period=3, small=1.0):
+    """f_t'(x): C when t mod period == 1, else -small (t counts from 1)."""
+    return float(C) if t % period == 1 else -float(small)
+
+
+class OnlineRun(NamedTuple):
+    """One run. ``x[t]`` is the point after t steps (``x[0]`` the start);
+    ``average_regret[t-1]`` is R_t / t; ``g``, ``v``, ``update`` are per step (t = 1..T):
+    the gradient, Adam's second moment after the step, and the change the optimizer
+    proposed before projection. ``v_max`` is AMSGrad's running maximum (None for Adam)."""
+    label: str
+    C: float
+    beta1: float
+    beta2: float
+    x: np.ndarray
+    average_regret: np.ndarray
+    g: np.ndarray
+    v: np.ndarray
+    update: np.ndarray
+    v_max: Optional[np.ndarray]
+
+    @property
+    def final_x(self):
+        return float(self.x[-1])
+
+
+def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True,
+        beta1=0.0, period=3, small=1.0):
+    """Run Adam (or AMSGrad) on the online problem; returns an ``OnlineRun``.
+
+    ``beta2`` defaults to the paper's 1 / (1 + C**2). The step-t learning rate is
+    ``lr / sqrt(t)`` (or ``lr`` if ``lr_decay=False``); x is clipped to [-1, 1] after
+    every step. Regret is measured against the best fixed x in hindsight.
+    """
+    C, period, small = check_problem(C, period, small)
+    beta2 = paper_beta2(C) if beta2 is None else beta2
+    steps = _positive_int("steps", steps, 1)
+    if not -1 <= start <= 1:
+        raise ValueError(f"start must lie in the feasible set [-1, 1]; got {start!r}")
+
+    def adam(lr_t):
+        return optimizers.Adam(lr=lr_t, beta1=beta1, beta2=beta2, amsgrad=amsgrad)
+
+    x = np.array([float(start)])
+    state = adam(lr).init(x)
+    xs, v, update = np.empty(steps + 1), np.empty(steps), np.empty(steps)
+    v_max = np.empty(steps) if amsgrad else None
+    xs[0] = start
+    g = np.array([gradient(t, C, period, small) for t in range(1, steps + 1)])
+    for t in range(1, steps + 1):
+        lr_t = lr / np.sqrt(t) if lr_decay else lr
+        proposed, state = adam(lr_t).step(x, g[t - 1:t], state)
+        update[t - 1] = proposed[0] - x[0]
+        x = np.clip(proposed, -1.0, 1.0)
+        xs[t], v[t - 1] = x[0], state.v[0]
+        if amsgrad:
+            v_max[t - 1] = state.v_max[0]
+    paid = np.cumsum(g * xs[:-1])             # sum of f_s(x_s) for s <= t
+    best = -np.abs(np.cumsum(g))              # min over x in [-1, 1] of sum of f_s(x)
+    regret = (paid - best) / np.arange(1, steps + 1)
+    return OnlineRun("AMSGrad" if amsgrad else "Adam", C, float(beta1), float(beta2), xs, regret,
+                     g, v, update, v_max)
+
+
+def compare(C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True, beta1=0.0,
+            period=3, small=1.0):
+    """Adam and AMSGrad with the same settings: ``(adam_run, amsgrad_run)``."""
+    return tuple(run(amsgrad, C, beta2, lr, steps, start, lr_decay, beta1, period, small)
+                 for amsgrad in (False, True))
+
+
+def _beta2_text(beta2):
+    return f"{beta2:.3g}"
+
+
+def plot(runs, title=None):
+    """Two panels for a list of ``OnlineRun``: x_t against t, and the average regret R_t / t.
+    Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    runs = list(runs)
+    if not runs:
+        raise ValueError("plot needs at least one OnlineRun")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.0), layout="constrained")
+    for r in runs:
+        t = np.arange(len(r.x))
+        left.plot(t, r.x, color=plots.color(r.label), label=r.label, linewidth=1.2)
+        right.plot(t[1:], r.average_regret, color=plots.color(r.label), label=r.label)
+    left.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = -1")
+    left.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
+    positive = all(np.all(r.average_regret > 0) for r in runs)
+    right.set(xlabel="step t", ylabel="$R_t / t$", xscale="log",
+              yscale="log" if positive else "linear",
+              title="Average regret" + ("" if positive else " (linear: some values <= 0)"))
+    left.legend(loc="center right")
+    r = runs[0]
+    fig.suptitle(title if title is not None else
+                 f"C = {r.C:g}, β₁ = {r.beta1:g}, β₂ = {_beta2_text(r.beta2)}")
+    return fig
+
+
+def small_multiples(Cs, beta2s, **settings):
+    """A grid of panels, one per (C, beta2), each with Adam's and AMSGrad's x_t.
+
+    ``beta2s`` may contain ``None`` for the paper's 1 / (1 + C**2). Extra keyword
+    arguments go to ``compare``. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    Cs, beta2s = list(Cs), list(beta2s)
+    if not Cs or not beta2s:
+        raise ValueError("small_multiples needs at least one C and one beta2")
+    fig, axes = plt.subplots(len(Cs), len(beta2s), squeeze=False, sharex=True, sharey=True,
+                             figsize=(2.7 * len(beta2s), 1.9 * len(Cs) + 0.7),
+                             layout="constrained")
+    for row, C in zip(axes, Cs):
+        for ax, beta2 in zip(row, beta2s):
+            runs = compare(C=C, beta2=beta2, **settings)
+            for r in runs:
+                ax.plot(r.x, color=plots.color(r.label), label=r.label, linewidth=1.1)
+            ax.axhline(-1, color="0.5", linestyle=":", linewidth=1)
+            name = "paper's " if beta2 is None else ""
+            ax.set_title(f"C = {C:g}, {name}β₂ = {_beta2_text(runs[0].beta2)}", fontsize=9)
+            ax.set_ylim(-1.15, 1.15)
+    for ax in axes[-1]:
+        ax.set_xlabel("step t")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$x_t$")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    return fig

@@ -1,0 +1,334 @@
+"""Two small classifiers with hand-written gradients, and a training loop.
+
+Both models keep ALL their parameters in one flat float64 vector, so any adamedu
+optimizer can step them: ``params, state = opt.step(params, grad, state)``.
+
+- ``SoftmaxRegression(n_features, n_classes)``: logits = X W + b.
+- ``MLP(n_features, n_hidden, n_classes)``: logits = relu(X W1 + b1) W2 + b2.
+
+The loss is the mean cross-entropy over the rows, plus ``l2/2 * sum(W**2)`` over the
+weight matrices when ``l2 > 0`` (biases are not penalised). ``loss_and_grad`` returns
+the loss and its exact gradient; ``tests/test_models.py`` checks it against finite
+differences.
+"""
+import sys
+import time
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from . import optimizers
+
+PROGRESS_AFTER_SECONDS = 2.0
+EXPLODED = 1e6  # a cross-entropy this large means the run has blown up
+
+
+def _log_softmax(logits):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+class _Model:
+    """Shared by both models: shapes, checks, loss, predictions, accuracy."""
+
+    def __init__(self, shapes, l2):
+        if not (np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0 (a penalty strength); got {l2!r}")
+        for name, size in shapes:
+            if size[0] < 1 or (len(size) > 1 and size[1] < 1):
+                raise ValueError(f"{name} would have shape {size}; every size must be >= 1")
+        self.l2 = float(l2)
+        self._shapes = shapes
+        self.n_params = sum(int(np.prod(s)) for _, s in shapes)
+
+    def unpack(self, params):
+        """The named arrays (views into ``params``), in order, e.g. ``W, b``."""
+        params = np.asarray(params)
+        if params.shape != (self.n_params,):
+            raise ValueError(f"{self!r} needs a flat parameter vector of shape ({self.n_params},); "
+                             f"got shape {params.shape}")
+        out, start = [], 0
+        for _, shape in self._shapes:
+            size = int(np.prod(shape))
+            out.append(params[start:start + size].reshape(shape))
+            start += size
+        return out
+
+    def _check(self, X, y=None):
+        X = np.asarray(X, dtype=np.float64)
+        n_features = self._shapes[0][1][0]
+        if X.ndim != 2 or X.shape[1] != n_features:
+            raise ValueError(f"X must be a 2-D array with {n_features} columns (one row per "
+                             f"example); got shape {X.shape}")
+        if y is None:
+            return X
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); got shape {y.shape}")
+        if y.size and (y.min() < 0 or y.max() >= self.n_classes):
+            raise ValueError(f"labels must be integers 0..{self.n_classes - 1}; "
+                             f"got values from {y.min()} to {y.max()}")
+        return X, y.astype(np.int64)
+
+    def _penalty(self, weights):
+        return 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in weights)
+
+    def loss(self, params, X, y):
+        """Mean cross-entropy (plus the L2 penalty) on the rows ``X, y``."""
+        return self.loss_and_grad(params, X, y)[0]
+
+    def predict(self, params, X):
+        """The most likely class for every row of ``X``."""
+        return np.argmax(self.logits(params, X), axis=1)
+
+    def accuracy(self, params, X, y):
+        """Fraction of rows whose predicted class equals ``y``."""
+        X, y = self._check(X, y)
+        return float(np.mean(self.predict(params, X) == y))
+
+    def problem(self, X, y, seed=0):
+        """This model on fixed data as a *problem* (``loss(theta)``, ``grad(theta)``,
+        ``start = init(seed)``), so ``trajectory.run`` can drive it full-batch."""
+        return FullBatchProblem(self, X, y, seed)
+
+    @staticmethod
+    def _dlogits(logits, y):
+        """Mean cross-entropy and its gradient with respect to the logits."""
+        log_p = _log_softmax(logits)
+        n = len(y)
+        rows = np.arange(n)
+        loss = -float(np.mean(log_p[rows, y]))
+        d = np.exp(log_p)
+        d[rows, y] -= 1.0
+        return loss, d / n
+
+
+class SoftmaxRegression(_Model):
+    """Multinomial logistic regression: logits = X W + b, parameters ``[W.ravel(), b]``."""
+
+    def __init__(self, n_features, n_classes, l2=0.0):
+        self.n_features, self.n_classes = int(n_features), int(n_classes)
+        super().__init__([("W", (self.n_features, self.n_classes)), ("b", (self.n_classes,))], l2)
+
+    def __repr__(self):
+        return f"SoftmaxRegression(n_features={self.n_features}, n_classes={self.n_classes}, l2={self.l2})"
+
+    def init(self, seed=0):
+        """Small random weights N(0, 0.01^2), zero biases."""
+        rng = np.random.default_rng(seed)
+        params = np.zeros(self.n_params)
+        W, _ = self.unpack(params)
+        W[...] = rng.normal(0.0, 0.01, W.shape)
+        return params
+
+    def logits(self, params, X):
+        W, b = self.unpack(params)
+        return self._check(X) @ W + b
+
+    def loss_and_grad(self, params, X, y):
+        """``(loss, grad)``: mean cross-entropy + ``l2/2 |W|^2`` and its gradient."""
+        X, y = self._check(X, y)
+        W, b = self.unpack(params)
+        loss, d = self._dlogits(X @ W + b, y)
+        grad = np.concatenate([(X.T @ d + self.l2 * W).ravel(), d.sum(axis=0)])
+        return loss + self._penalty([W]), grad
+
+
+class MLP(_Model):
+    """One ReLU hidden layer: logits = relu(X W1 + b1) W2 + b2,
+    parameters ``[W1.ravel(), b1, W2.ravel(), b2]``."""
+
+    def __init__(self, n_features, n_hidden, n_classes, l2=0.0):
+        self.n_features, self.n_hidden, self.n_classes = int(n_features), int(n_hidden), int(n_classes)
+        super().__init__([("W1", (self.n_features, self.n_hidden)), ("b1", (self.n_hidden,)),
+                          ("W2", (self.n_hidden, self.n_classes)), ("b2", (self.n_classes,))], l2)
+
+    def __repr__(self):
+        return (f"MLP(n_features={self.n_features}, n_hidden={self.n_hidden}, "
+                f"n_classes={self.n_classes}, l2={self.l2})")
+
+    def init(self, seed=0):
+        """He initialisation: W1 ~ N(0, 2/n_features), W2 ~ N(0, 2/n_hidden); zero biases."""
+        rng = np.random.default_rng(seed)
+        params = np.zeros(self.n_params)
+        W1, _, W2, _ = self.unpack(params)
+        W1[...] = rng.normal(0.0, np.sqrt(2.0 / self.n_features), W1.shape)
+        W2[...] = rng.normal(0.0, np.sqrt(2.0 / self.n_hidden), W2.shape)
+        return params
+
+    def logits(self, params, X):
+        W1, b1, W2, b2 = self.unpack(params)
+        return np.maximum(self._check(X) @ W1 + b1, 0.0) @ W2 + b2
+
+    def loss_and_grad(self, params, X, y):
+        """``(loss, grad)``: mean cross-entropy + ``l2/2 (|W1|^2 + |W2|^2)`` and its gradient."""
+        X, y = self._check(X, y)
+        W1, b1, W2, b2 = self.unpack(params)
+        z = X @ W1 + b1
+        a = np.maximum(z, 0.0)
+        loss, d = self._dlogits(a @ W2 + b2, y)
+        dz = (d @ W2.T) * (z > 0)
+        grad = np.concatenate([(X.T @ dz + self.l2 * W1).ravel(), dz.sum(axis=0),
+                               (a.T @ d + self.l2 * W2).ravel(), d.sum(axis=0)])
+        return loss + self._penalty([W1, W2]), grad
+
+
+class FullBatchProblem:
+    """A model on fixed data, with the *problem* interface ``loss(theta)``, ``grad(theta)``
+    and a default ``start`` (the model's seeded initialisation)."""
+
+    def __init__(self, model, X, y, seed=0):
+        self.model = model
+        self.X, self.y = model._check(X, y)
+        self.start = model.init(seed)
+
+    def loss(self, theta):
+        return self.model.loss_and_grad(theta, self.X, self.y)[0]
+
+    def grad(self, theta):
+        return self.model.loss_and_grad(theta, self.X, self.y)[1]
+
+
+@dataclass
+class TrainResult:
+    """What ``train`` returns. Losses stop at the last finite value if the run diverged."""
+    label: str
+    params: np.ndarray         # final parameters (the last finite ones if it diverged)
+    step_losses: np.ndarray    # minibatch loss before each step
+    epoch_losses: np.ndarray   # full training-set loss at the start and after every epoch
+    train_accuracy: float
+    test_accuracy: float | None
+    diverged_at: int | None    # the step (1-based) whose loss exploded or update was not finite
+    state: tuple               # the optimizer's state after the last completed step
+
+    @property
+    def final_loss(self):
+        """Full training-set loss at the end (inf if the run diverged)."""
+        return float(self.epoch_losses[-1]) if self.diverged_at is None else float("inf")
+
+    @property
+    def losses(self):
+        """``epoch_losses`` under the name ``plots.loss_curves`` reads (x axis: epochs)."""
+        return self.epoch_losses
+
+    @property
+    def message(self):
+        if self.diverged_at is None:
+            return f"{self.label}: trained {len(self.step_losses)} steps, final loss {self.final_loss:.4f}"
+        return (f"{self.label}: diverged at step {self.diverged_at} (the loss passed {EXPLODED:g} or "
+                f"stopped being a finite number; try a smaller learning rate)")
+
+
+class _Progress:
+    """One self-overwriting line on stderr, shown only once a run has taken 2 s."""
+
+    def __init__(self, enabled, label, total):
+        self.enabled, self.label, self.total = enabled, label, total
+        self.start = time.perf_counter()
+        self.shown = False
+
+    def update(self, done):
+        if not self.enabled or done % 10:
+            return
+        if self.shown or time.perf_counter() - self.start > PROGRESS_AFTER_SECONDS:
+            self.shown = True
+            print(f"\r{self.label}: step {done}/{self.total}", end="", file=sys.stderr, flush=True)
+
+    def close(self):
+        if self.shown:
+            print(file=sys.stderr, flush=True)
+
+
+def _in_notebook():
+    return "ipykernel" in sys.modules
+
+
+def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None, seed=0,
+          progress=None, label=None):
+    """Train ``model`` with ``optimizer`` on the rows of ``X, y`` picked by ``batches``.
+
+    ``batches`` is an iterable of row-index arrays, usually ``data.minibatches(...)``
+    (replayable, so several optimizers see identical batches). ``params`` is the start
+    (default ``model.init(seed)``; pass the same vector to compare optimizers fairly).
+    ``progress``: None shows a progress line on stderr for runs longer than 2 s except
+    inside a notebook kernel (keeping notebook output deterministic); True/False force it.
+    ``label`` names the run in legends (default: the optimizer's label, e.g. "Adam").
+    A loss above ``EXPLODED`` (or nan) or a non-finite update stops the run and sets
+    ``diverged_at``; nothing raises.
+    """
+    X, y = model._check(X, y)
+    params = model.init(seed) if params is None else np.array(params, dtype=np.float64)
+    model.unpack(params)  # checks the shape
+    if label is None:
+        label = getattr(optimizer, "label", type(optimizer).__name__)
+    per_epoch = getattr(batches, "steps_per_epoch", None)
+    total = len(batches) if hasattr(batches, "__len__") else None
+    show = (not _in_notebook()) if progress is None else bool(progress)
+    bar = _Progress(show, label, total if total is not None else "?")
+
+    state = optimizer.init(params)
+    step_losses, diverged_at = [], None
+    with np.errstate(all="ignore"):
+        epoch_losses = [model.loss(params, X, y)]
+        for step, idx in enumerate(batches, start=1):
+            loss, grad = model.loss_and_grad(params, X[idx], y[idx])
+            if not (loss < EXPLODED and np.all(np.isfinite(grad))):
+                diverged_at = step
+                break
+            new_params, new_state = optimizer.step(params, grad, state)
+            if not np.all(np.isfinite(new_params)):
+                diverged_at = step
+                break
+            if per_epoch and step % per_epoch == 0:
+                epoch_loss = model.loss(new_params, X, y)
+                if not epoch_loss < EXPLODED:
+                    diverged_at = step
+                    break
+                epoch_losses.append(epoch_loss)
+            params, state = new_params, new_state
+            step_losses.append(loss)
+            bar.update(step)
+        if diverged_at is None and not per_epoch and step_losses:
+            epoch_losses.append(model.loss(params, X, y))
+        bar.close()
+        test_accuracy = None if X_test is None else model.accuracy(params, X_test, y_test)
+        return TrainResult(label, params, np.array(step_losses), np.array(epoch_losses),
+                           model.accuracy(params, X, y), test_accuracy, diverged_at, state)
+
+
+class Tuned(NamedTuple):
+    """What ``tune_lr`` returns: the best ``lr``, its run, every run by lr, and the
+    score (training loss, inf if diverged) each run was ranked by."""
+    lr: float
+    result: TrainResult
+    runs: dict
+    scores: dict
+
+
+def tune_lr(model, name, lrs, X, y, batches, X_test=None, y_test=None, params=None,
+            by="final", **hp):
+    """Train with ``optimizers.make(name, lr=lr, **hp)`` for every lr in ``lrs``, all from
+    the same start and on the same batches, and pick the best lr by TRAINING loss:
+    ``by="final"`` the loss at the end, ``by="mean"`` the mean of the losses after each
+    epoch (the area under the curve: rewards getting low early). Diverged runs count as
+    inf. Runs are labelled like "Adam, lr = 0.01". Test data only feeds the reported accuracy."""
+    if by not in ("final", "mean"):
+        raise ValueError(f'by must be "final" or "mean" (how runs are ranked); got {by!r}')
+    lrs = [float(lr) for lr in lrs]
+    if not lrs:
+        raise ValueError("lrs is empty: give at least one learning rate to try")
+    runs = {}
+    for lr in lrs:
+        opt = optimizers.make(name, lr=lr, **hp)
+        runs[lr] = train(model, opt, X, y, batches, X_test, y_test, params=params,
+                         label=f"{opt.label}, lr = {lr:g}")
+
+    def score(run):
+        if run.diverged_at is not None:
+            return float("inf")
+        return run.final_loss if by == "final" else float(np.mean(run.epoch_losses[1:]))
+
+    scores = {lr: score(run) for lr, run in runs.items()}
+    best = min(lrs, key=scores.get)
+    return Tuned(best, runs[best], runs, scores)

@@ -1,0 +1,225 @@
+"""Hyperparameter sweeps: run an optimizer over a grid of settings and compare losses.
+
+    g = sweeps.grid("adam", {"beta1": [0.0, 0.9], "lr": np.logspace(-3, 0, 7)}, problem, steps=100)
+    g.final                 # loss after 100 steps, shape (2, 7); inf where the run diverged
+    g.at(10)                # loss after 10 steps, from the same runs
+    sweeps.heatmap(g)       # rows: first axis, columns: last axis
+
+`compare` runs several optimizers over one lr grid; `run_schedule` runs an optimizer whose
+learning rate changes every step (warmup, decay). Two problem wrappers make experiments:
+`Rescaled` (the same problem in other units) and `MinibatchProblem` (a model trained on
+minibatches). A problem with a `reset()` method is reset before every run, so every run
+sees the same minibatches.
+"""
+import itertools
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import data, optimizers, trajectory
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Losses of one run per grid point: `losses[i, j, ..., k]` is the loss after k steps."""
+    names: tuple
+    values: tuple
+    losses: np.ndarray
+
+    def at(self, step):
+        """Loss after `step` steps at every grid point (inf where the run had diverged)."""
+        return self.losses[..., step]
+
+    @property
+    def final(self):
+        return self.losses[..., -1]
+
+
+def _builder(optimizer):
+    if isinstance(optimizer, str):
+        return lambda **hp: optimizers.make(optimizer, **hp)
+    if callable(optimizer):
+        return optimizer
+    raise ValueError(f"optimizer={optimizer!r}: give a name for optimizers.make "
+                     "(e.g. 'adam') or a function that takes hyperparameters and returns an optimizer")
+
+
+def _run(optimizer, problem, start, steps):
+    """Losses (steps + 1) of one run; inf from the step where it diverged on."""
+    if hasattr(problem, "reset"):
+        problem.reset()
+    run = trajectory.run(optimizer, problem, start=start, steps=steps)
+    losses = np.full(steps + 1, np.inf)
+    good = len(run.losses) if run.diverged_at is None else min(run.diverged_at, len(run.losses))
+    losses[:good] = run.losses[:good]
+    return losses
+
+
+def grid(optimizer, axes, problem, steps, start=None, **fixed):
+    """Run `optimizer` once for every combination of the values in `axes`.
+
+    optimizer: a name for `optimizers.make` or a function `(**hyperparams) -> optimizer`.
+    axes: {hyperparameter name: values}, e.g. {"lr": np.logspace(-3, 0, 7)}.
+    fixed: hyperparameters shared by every run.
+    Each run is `trajectory.run(opt, problem, start, steps)` (after `problem.reset()` if
+    the problem has one); a run that diverges gets loss inf from the step where it diverged on.
+    """
+    if not axes:
+        raise ValueError("axes is empty: give at least one hyperparameter and its values")
+    build = _builder(optimizer)
+    names = tuple(axes)
+    values = tuple(np.asarray(axes[n], dtype=float) for n in names)
+    losses = np.full(tuple(len(v) for v in values) + (steps + 1,), np.inf)
+    for index in itertools.product(*(range(len(v)) for v in values)):
+        hyperparams = {n: float(v[i]) for n, v, i in zip(names, values, index)}
+        losses[index] = _run(build(**fixed, **hyperparams), problem, start, steps)
+    return Grid(names, values, losses)
+
+
+def compare(names, lrs, problem, steps, start=None):
+    """A grid with axes ("optimizer", "lr"): every optimizer name in `names` (for
+    `optimizers.make`, with its defaults) at every learning rate in `lrs`."""
+    lrs = np.asarray(lrs, dtype=float)
+    losses = np.array([[_run(optimizers.make(name, lr=float(lr)), problem, start, steps)
+                        for lr in lrs] for name in names])
+    return Grid(("optimizer", "lr"), (tuple(names), lrs), losses)
+
+
+def decades(lrs, losses, threshold):
+    """Width, in decades, of the learning rates whose loss is at most `threshold`.
+
+    log10(largest good lr / smallest good lr); 0 when one value is good, nan when none is.
+    """
+    good = np.asarray(lrs)[np.asarray(losses) <= threshold]
+    return float(np.log10(good.max() / good.min())) if good.size else float("nan")
+
+
+def _labels(values):
+    """Shortest labels (1 to 6 significant digits) that put each value closer to itself
+    than to its neighbours: 0.3 for 0.316, but 0.9999 rather than 1."""
+    if any(isinstance(v, str) for v in values):
+        return [str(v) for v in values]
+    values = np.asarray(values, dtype=float)
+    gaps = np.abs(values[:, None] - values[None, :]) + np.diag(np.full(len(values), np.inf))
+    nearest = gaps.min(axis=1) if len(values) > 1 else np.abs(values) + 1.0
+    for digits in range(1, 7):
+        rounded = np.array([float(f"{v:.{digits}g}") for v in values])
+        if np.all(np.abs(rounded - values) <= 0.1 * nearest):
+            break
+    return [f"{x:g}".replace("e-0", "e-").replace("e+0", "e") for x in rounded]
+
+
+def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=None, title=None):
+    """Colour each grid point by log10 of its loss; diverged runs are grey with a cross.
+
+    Rows are the first axis of a 2-D grid, columns the last. relative=True divides each
+    run's loss by its loss at the start, so problems of different scale share a colour bar.
+    Losses below `floor` are drawn as `floor`.
+    """
+    if len(g.names) != 2:
+        raise ValueError(f"heatmap needs a 2-D grid; this one has axes {g.names}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 2.8))
+    loss = g.at(step) / g.at(0) if relative else g.at(step)
+    shown = np.log10(np.maximum(np.where(np.isfinite(loss), loss, np.nan), floor))
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")
+    image = ax.imshow(shown, cmap=cmap, aspect="auto", origin="lower", vmin=vmin, vmax=vmax)
+    for i, j in zip(*np.nonzero(~np.isfinite(loss))):
+        ax.text(j, i, "×", ha="center", va="center", color="0.3")
+    rows, cols = g.values
+    ax.set_xticks(range(len(cols)), _labels(cols), rotation=90)
+    ax.set_yticks(range(len(rows)), _labels(rows))
+    ax.set_xlabel(g.names[1])
+    ax.set_ylabel(g.names[0])
+    ax.figure.colorbar(image, ax=ax, label="log10 (loss / start loss)" if relative else "log10 loss")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def warmup_cosine(lr, steps, warmup=0, final=0.0):
+    """Learning rate per step: linear warmup to `lr` over `warmup` steps, then a cosine
+    decay to `final * lr` at the last step."""
+    if not 0 <= warmup < steps:
+        raise ValueError(f"warmup={warmup!r}: must be at least 0 and below steps={steps}")
+    t = np.arange(1, steps + 1)
+    rise = np.minimum(t / warmup, 1.0) if warmup else np.ones(steps)
+    progress = np.clip((t - warmup) / max(steps - warmup, 1), 0.0, 1.0)
+    decay = final + (1 - final) * 0.5 * (1 + np.cos(np.pi * progress))
+    return lr * np.where(t <= warmup, rise, decay)
+
+
+def run_schedule(optimizer, problem, lrs, start=None, **fixed):
+    """Losses (len(lrs) + 1, start included) of a run whose step t uses learning rate lrs[t-1].
+
+    A new optimizer is built every step with that step's lr; the state (t, m, v, ...)
+    carries over, exactly as when a scheduler changes lr inside torch's optimizer.
+    A run that diverges gets loss inf from then on.
+    """
+    build = _builder(optimizer)
+    if start is None and not hasattr(problem, "start"):
+        raise ValueError("this problem has no default start point; pass start=...")
+    theta = np.array(problem.start if start is None else start, dtype=float)
+    losses = np.full(len(lrs) + 1, np.inf)
+    losses[0] = problem.loss(theta)
+    state = None
+    if hasattr(problem, "reset"):
+        problem.reset()
+    with np.errstate(all="ignore"):
+        for t, lr in enumerate(lrs, start=1):
+            opt = build(lr=float(lr), **fixed)
+            state = opt.init(theta) if state is None else state
+            theta, state = opt.step(theta, problem.grad(theta), state)
+            loss = problem.loss(theta)
+            if not (np.all(np.isfinite(theta)) and np.isfinite(loss)):
+                break
+            losses[t] = loss
+    return losses
+
+
+class Rescaled:
+    """`problem` in other units: loss(theta) = loss_scale * problem.loss(theta / theta_scale).
+
+    loss_scale multiplies every gradient (like a loss summed instead of averaged);
+    theta_scale stretches every distance (the start and the minimum move theta_scale times
+    farther out), like measuring the parameters in other units.
+    """
+
+    def __init__(self, problem, loss_scale=1.0, theta_scale=1.0):
+        if not (loss_scale > 0 and theta_scale > 0):
+            raise ValueError(f"loss_scale={loss_scale!r}, theta_scale={theta_scale!r}: "
+                             "both must be > 0 (a change of units, not a reflection)")
+        self.problem, self.loss_scale, self.theta_scale = problem, float(loss_scale), float(theta_scale)
+        if hasattr(problem, "start"):
+            self.start = self.theta_scale * np.asarray(problem.start, dtype=float)
+
+    def loss(self, theta):
+        return self.loss_scale * self.problem.loss(np.asarray(theta) / self.theta_scale)
+
+    def grad(self, theta):
+        return (self.loss_scale / self.theta_scale) * self.problem.grad(np.asarray(theta) / self.theta_scale)
+
+
+class MinibatchProblem:
+    """A model on data, trained on minibatches: `grad(theta)` is the gradient on the next
+    minibatch, `loss(theta)` the loss on all rows (what the curves show).
+
+    `reset()` rewinds to the first minibatch; sweeps call it before every run, so every
+    run sees the same batches in the same order.
+    """
+
+    def __init__(self, model, X, y, batch_size, seed=0):
+        self.model, self.X, self.y = model, np.asarray(X, dtype=float), np.asarray(y)
+        self.batches = data.minibatches(len(self.y), batch_size, seed=seed, epochs=10**6)
+        self.reset()
+
+    def reset(self):
+        self._next = iter(self.batches)
+
+    def loss(self, theta):
+        return self.model.loss(theta, self.X, self.y)
+
+    def grad(self, theta):
+        rows = next(self._next)
+        return self.model.loss_and_grad(theta, self.X[rows], self.y[rows])[1]

@@ -1,0 +1,103 @@
+"""Small teaching problems for the lessons on per-parameter rates (02-04).
+
+`RareFeature` is least squares on a stream of samples in which one feature is present in
+every sample and the other only rarely, so the second coordinate of a per-sample gradient
+is exactly zero on most steps: the sparse gradients Adagrad was designed for.
+
+    >>> from adamedu import optimizers
+    >>> toy = RareFeature()
+    >>> traj = toy.run(optimizers.Adagrad(lr=2.0), steps=500)
+    >>> bool(abs(traj.final_point - toy.w_true).max() < 1e-3)
+    True
+"""
+import numpy as np
+
+from adamedu.trajectory import Trajectory
+
+__all__ = ["RareFeature"]
+
+
+class RareFeature:
+    """Linear regression y = x . w with a common feature and a rare one.
+
+    Sample i has features x_i = (a_i, r_i): a_i ~ N(0, 1) in every sample; r_i is
+    `rare_scale` * N(0, 1) in a fraction `p_rare` of the samples (chosen at random) and
+    exactly 0 in the others: rare, and small when present.
+    Targets are noiseless, y_i = x_i . w_true, so every optimizer that converges reaches
+    w_true exactly. Everything is drawn once from `np.random.default_rng(seed)`.
+
+    As a *problem* (`loss`, `grad`) it is the full-data loss mean_i (x_i . theta - y_i)^2 / 2.
+    A stochastic run (`run`) uses one sample per step: step k (k = 1, 2, ...) follows the
+    gradient of sample (k - 1) mod n, `sample_grad(theta, k - 1)`.
+    """
+
+    def __init__(self, n=1000, p_rare=0.05, rare_scale=0.3, w_true=(1.3, -2.2), seed=0):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n={n!r} must be a whole number >= 1 (the number of samples).")
+        if not (isinstance(p_rare, (int, float, np.number)) and 0.0 < p_rare <= 1.0):
+            raise ValueError(f"p_rare={p_rare!r} must be in (0, 1]: it is the fraction of "
+                             f"samples in which the rare feature is present.")
+        if not (isinstance(rare_scale, (int, float, np.number)) and 0.0 < rare_scale < np.inf):
+            raise ValueError(f"rare_scale={rare_scale!r} must be a positive finite number: it "
+                             f"is the standard deviation of the rare feature where present.")
+        w_true = np.array(w_true, dtype=float)
+        if w_true.shape != (2,) or not np.isfinite(w_true).all():
+            raise ValueError(f"w_true={w_true!r} must be two finite numbers (one weight per "
+                             f"feature).")
+        rng = np.random.default_rng(seed)
+        common = rng.normal(size=n)
+        present = rng.random(n) < p_rare
+        rare = np.where(present, rare_scale * rng.normal(size=n), 0.0)
+        self.X = np.column_stack([common, rare])
+        self.y = self.X @ w_true
+        self.w_true = w_true
+        self.present = present
+        self.minima = w_true[np.newaxis, :]
+        self.start = np.zeros(2)
+        self.name = "rare_feature"
+        self.title = f"Rare feature (present in {present.mean():.0%} of samples)"
+
+    def loss(self, theta):
+        """Full-data loss mean_i (x_i . theta - y_i)^2 / 2, a float."""
+        r = self.X @ np.asarray(theta, dtype=float) - self.y
+        return float(0.5 * np.mean(r * r))
+
+    def grad(self, theta):
+        """Full-data gradient mean_i (x_i . theta - y_i) x_i."""
+        r = self.X @ np.asarray(theta, dtype=float) - self.y
+        return self.X.T @ r / len(self.y)
+
+    def sample_grad(self, theta, i):
+        """Gradient of sample i (taken mod n): (x_i . theta - y_i) x_i. Its second entry
+        is exactly 0 when the rare feature is absent from sample i."""
+        x = self.X[i % len(self.y)]
+        return (x @ np.asarray(theta, dtype=float) - self.y[i % len(self.y)]) * x
+
+    def run(self, optimizer, steps=300, start=None, label=None):
+        """A stochastic run: step k uses `sample_grad(theta, k - 1)`.
+
+        Returns a `trajectory.Trajectory` whose `losses` are full-data losses and whose
+        `states` holds the optimizer state after every step (states[0] is the initial one).
+        The run stops early, with `diverged_at` set, if theta stops being finite.
+        """
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+            raise ValueError(f"steps={steps!r} must be a whole number >= 0 (the number of "
+                             f"updates).")
+        theta = self.start.copy() if start is None else np.array(start, dtype=float)
+        state = optimizer.init(theta)
+        points, losses, states = [theta], [self.loss(theta)], [state]
+        diverged_at, reason = None, ""
+        with np.errstate(all="ignore"):
+            for k in range(1, steps + 1):
+                theta, state = optimizer.step(theta, self.sample_grad(theta, k - 1), state)
+                loss = self.loss(theta)
+                if not (np.isfinite(theta).all() and np.isfinite(loss)):
+                    diverged_at, reason = k, "theta or the loss stopped being finite"
+                    break
+                points.append(theta)
+                losses.append(loss)
+                states.append(state)
+        return Trajectory(points=np.array(points), losses=np.array(losses),
+                          diverged_at=diverged_at, reason=reason,
+                          label=optimizer.label if label is None else label,
+                          minima=self.minima, states=states)

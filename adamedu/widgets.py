@@ -1,0 +1,643 @@
+"""The slider explorer: drag a hyperparameter, watch the optimizer's path change at once.
+
+    from adamedu.widgets import explore
+    explore("adam", surface="rosenbrock")                 # one optimizer
+    explore(["gd", "momentum", "adam"], surface="quadratic")   # compare mode
+    ex = explore("adam"); ex.set(lr=0.05)                 # the code a slider change runs
+
+An `Explorer` shows sliders for the optimizer's hyperparameters (lr, beta1, beta2, eps,
+momentum, nesterov, alpha, weight_decay, bias correction: whichever it has), the number of
+steps, the start point and the surface; a figure with the path on the contour plot and
+the loss curve; and a readout with the final loss, the distance to the nearest minimum,
+or the step where the run diverged.
+
+Speed: the figure is made once. The contours and the layout are drawn once per surface,
+the loss axes once per number of steps, and kept as a background image; a slider change
+only recomputes the trajectories whose settings changed, restores the background, draws
+the few moving lines on it (blitting) and sends the PNG to an `ipywidgets.Image`.
+
+Displaying an explorer shows the live widget and also stores a still PNG of its current
+state in the output, so a notebook read without a kernel still shows the figure.
+"""
+import base64
+import contextlib
+import html
+import io
+import math
+import numbers
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as _PILImage
+
+from adamedu import optimizers, plots, surfaces, trajectory
+
+__all__ = ["explore", "Explorer", "LR_RANGE", "EPS_RANGE", "STEPS_RANGE", "CHOICES"]
+
+LR_RANGE = (1e-4, 10.0)
+EPS_RANGE = (1e-12, 1.0)
+STEPS_RANGE = (1, 1000)
+LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
+
+# Decay rates and friends are chosen from meaningful values; set() may add others.
+CHOICES = {
+    "beta1": (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999),
+    "beta2": (0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999),
+    "alpha": (0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999),
+    "momentum": (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
+    "weight_decay": (0.0, 0.001, 0.01, 0.1, 0.5, 1.0),
+}
+_LOG = {"lr": LR_RANGE, "eps": EPS_RANGE}
+_TOGGLES = ("nesterov", "bias_correction")
+# Controls in display order, and the optimizers that get each one.
+_ORDER = ("lr", "beta1", "beta2", "alpha", "eps", "momentum", "nesterov", "weight_decay",
+          "bias_correction")
+_ONLY = {"weight_decay": ("adamw",)}
+
+# Default lr: adaptive methods move about lr per step; plain and momentum GD need a
+# step below 2 / curvature, which depends on the surface.
+_ADAPTIVE_LR = 0.1
+_GD_LR = {"quadratic": (0.1, 0.01), "rotated_quadratic": (0.1, 0.01),  # (GD, momentum)
+          "rosenbrock": (0.001, 0.001), "beale": (0.001, 0.001), "saddle": (0.01, 0.001),
+          "himmelblau": (0.01, 0.01)}
+
+_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "alpha": "α", "momentum": "μ",
+            "weight_decay": "λ"}
+_WIDTH, _PANEL_HEIGHT, _LINE_HEIGHT = 8.0, 3.0, 0.2  # inches, at dpi 80
+_EXTRA_COLORS = ("#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833")
+
+
+def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):
+    """Open a slider explorer for `optimizer` (a name for `optimizers.make`, or a list of
+    names to compare) on `surface` (a name in `surfaces.SURFACES` or a `Surface`).
+
+    `values` set the starting position of the sliders, e.g. ``lr=0.05, beta2=0.99``;
+    in compare mode a plain value applies to every optimizer that has it, and
+    ``adam={"lr": 0.05}`` to one. Show the explorer by making it the last expression
+    of a cell; change it in code with ``.set(...)``.
+    """
+    return Explorer(optimizer, surface=surface, steps=steps, start=start, **values)
+
+
+def _fmt(value):
+    """A hyperparameter value as a short string (0.001, 1e-08, 0.9999, True)."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    return f"{value:.4g}"
+
+
+def _number(key, value):
+    """value as a finite float, or a ValueError that says why not."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{key} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{key}={value!r} is not finite; give a finite number")
+    return value
+
+
+def _clamp(key, value, low, high, notes, why=""):
+    """value clipped to [low, high], with a note when it had to move."""
+    if low <= value <= high:
+        return value
+    new = min(max(value, low), high)
+    notes.append(f"{key}={_fmt(value)} is outside the slider's range "
+                 f"[{_fmt(low)}, {_fmt(high)}]{why}; using {_fmt(new)}")
+    return new
+
+
+def _exit_point(p, q, xlim, ylim):
+    """Where the segment from p (inside the window) to q (outside) crosses its edge."""
+    t = 1.0
+    for k, (lo, hi) in enumerate((xlim, ylim)):
+        d = q[k] - p[k]
+        if q[k] > hi and d > 0:
+            t = min(t, (hi - p[k]) / d)
+        elif q[k] < lo and d < 0:
+            t = min(t, (lo - p[k]) / d)
+    return p + t * (q - p)
+
+
+def _divergence_mark(points, xlim, ylim):
+    """Where to mark a diverged run: its last point, or, if the run ended outside the
+    window, the place where it left the window for the last time."""
+    inside = ((points[:, 0] >= xlim[0]) & (points[:, 0] <= xlim[1])
+              & (points[:, 1] >= ylim[0]) & (points[:, 1] <= ylim[1]))
+    if inside[-1] or not inside.any():
+        return points[-1]
+    k = len(inside) - 1 - int(np.argmax(inside[::-1]))  # last point inside
+    return _exit_point(points[k], points[k + 1], xlim, ylim)
+
+
+class _Run:
+    """One optimizer in the explorer: its name, controls, fixed extras and artists."""
+
+    def __init__(self, name, surface_name):
+        self.name = name
+        self.defaults = optimizers.make(name).hyperparams
+        self.params = [p for p in _ORDER if p in self.defaults
+                       and name in _ONLY.get(p, (name,))]
+        self.values = {p: self.defaults[p] for p in self.params}
+        if name in ("sgd", "gd", "momentum", "nesterov"):
+            gd_lr, momentum_lr = _GD_LR.get(surface_name, (0.01, 0.01))
+            self.values["lr"] = gd_lr if name in ("sgd", "gd") else momentum_lr
+        else:
+            self.values["lr"] = _ADAPTIVE_LR
+        self.extras = {}           # other hyperparameters given in code (amsgrad, centered...)
+        self.widgets = {}
+        self.cache = (None, None)  # (key, Trajectory): reruns only when settings change
+        self.note = ""
+
+    def hyperparams(self):
+        hp = {**self.values, **self.extras}
+        if hp.get("nesterov") and not hp.get("momentum"):
+            hp["nesterov"] = False
+            self.note = "nesterov needs momentum > 0, so it is off until momentum is raised"
+        else:
+            self.note = ""
+        return hp
+
+    def label(self):
+        """The optimizer's display label for the current settings ("GD", "Momentum"...)."""
+        return optimizers.make(self.name, **self.hyperparams()).label
+
+    def settings(self):
+        """The settings as 'lr=0.1, beta1=0.9, ...'."""
+        hp = {**self.values, **self.extras}
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in hp.items())
+
+    def short_settings(self):
+        """The settings in paper symbols for the figure: 'lr=0.1 β₁=0.9 β₂=0.999 ε=1e-08'."""
+        hp = {**self.values, **self.extras}
+        parts = []
+        for k, v in hp.items():
+            if isinstance(v, bool):
+                if v != self.defaults.get(k, False):
+                    parts.append(f"{k.replace('_', ' ')} {'on' if v else 'off'}")
+            else:
+                parts.append(f"{_SYMBOLS.get(k, k)}={_fmt(v)}")
+        return " ".join(parts)
+
+
+class Explorer:
+    """Sliders, a figure and a readout for one or several optimizers on a 2-D surface.
+
+    Use `explore(...)` to make one. Attributes for code and tests: `widget` (the ipywidgets
+    box), `png` (the current image), `readout` (one line per optimizer, plus notes),
+    `trajectories`, `values` (current settings), `set(**values)`.
+    """
+
+    def __init__(self, optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):
+        names = [optimizer] if isinstance(optimizer, str) else list(optimizer)
+        if not names or not all(isinstance(n, str) for n in names):
+            raise ValueError(f"optimizer must be a name such as 'adam' or a list of names, "
+                             f"got {optimizer!r}")
+        names = [n.lower() for n in names]
+        if len(set(names)) != len(names):
+            raise ValueError(f"each optimizer can appear once in compare mode, got {names}")
+        self._choices = {name: None for name in surfaces.SURFACES}
+        self._surface = surfaces.get(surface)
+        self._choices[self._surface.name] = self._surface
+        self._runs = {name: _Run(name, self._surface.name) for name in names}
+        self._quiet_depth = 0
+        self._notes = []
+        self._bg_key = None
+        self._trajectories = []
+        self._build_widgets()
+        self._build_figure()
+        self.set(steps=steps, start=start, **values)
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def names(self):
+        """The optimizer names, in display order."""
+        return list(self._runs)
+
+    @property
+    def surface(self):
+        """The current `surfaces.Surface`."""
+        return self._surface
+
+    @property
+    def trajectories(self):
+        """The current `trajectory.Trajectory` of each optimizer."""
+        return list(self._trajectories)
+
+    @property
+    def png(self):
+        """The current figure as PNG bytes."""
+        return self.image.value
+
+    @property
+    def values(self):
+        """Current settings: {"steps", "start", "surface", and one dict per optimizer}."""
+        out = {"surface": self._surface.name, "steps": self._steps.value,
+               "start": (self._x0.value, self._y0.value)}
+        for name, run in self._runs.items():
+            out[name] = {**run.values, **run.extras}
+        return out
+
+    @property
+    def readout(self):
+        """The readout as plain text lines: one per optimizer, then any notes."""
+        return list(self._readout_lines)
+
+    def set(self, **values):
+        """Change controls and redraw: the code a slider change runs.
+
+        Keys: any hyperparameter of the optimizers (lr, beta1, beta2, eps, momentum,
+        nesterov, alpha, weight_decay, bias_correction, or a fixed one such as amsgrad),
+        steps, start=(x, y) (None: the surface's default start) and surface. In compare
+        mode a plain key applies to every optimizer that has it; ``adam={"lr": 0.1}``
+        to one. Values outside a slider's range are clamped and the readout says so;
+        values that are not numbers raise ValueError. Returns None, so a cell ending in
+        ``ex.set(...)`` does not display the explorer a second time.
+        """
+        notes = []
+        plan = self._plan(values, notes)
+        with self._quiet():
+            for apply in plan:
+                apply()
+        self._notes = notes
+        self._refresh()
+
+    # ----------------------------------------------------------------- display
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        data = self.widget._repr_mimebundle_()
+        data["image/png"] = base64.b64encode(self.still_png()).decode("ascii")
+        data["text/plain"] = "\n".join(self._readout_lines)
+        return data
+
+    def __repr__(self):
+        return f"<Explorer {', '.join(self.names)} on {self._surface.name}>"
+
+    # ----------------------------------------------------------------- widgets
+
+    def _build_widgets(self):
+        style = {"description_width": "110px"}
+        wide = W.Layout(width="320px")
+        for name, run in self._runs.items():
+            for p in run.params:
+                run.widgets[p] = w = self._control(p, run.values[p], style, wide)
+                w.add_class(f"adamedu-{p.replace('_', '-')}")
+                w.observe(self._listener(name, p), names="value")
+        surface = W.Dropdown(options=list(self._choices), value=self._surface.name,
+                             description="surface", style=style, layout=wide)
+        self._steps = W.IntSlider(value=100, min=STEPS_RANGE[0], max=STEPS_RANGE[1],
+                                  description="steps", style=style, layout=wide)
+        self._x0 = W.FloatSlider(description="start θ₁", style=style, layout=wide,
+                                 readout_format=".2f")
+        self._y0 = W.FloatSlider(description="start θ₂", style=style, layout=wide,
+                                 readout_format=".2f")
+        self._surface_box = surface
+        for key, w in (("surface", surface), ("steps", self._steps), ("x0", self._x0),
+                       ("y0", self._y0)):
+            w.add_class(f"adamedu-{key}")
+            w.observe(self._listener(None, key), names="value")
+        self._set_start_range()
+
+        shared = W.VBox([surface, self._steps, self._x0, self._y0])
+        boxes = [W.VBox([run.widgets[p] for p in run.params]) for run in self._runs.values()]
+        if len(boxes) == 1:
+            controls = W.HBox([boxes[0], shared])
+        else:
+            tabs = W.Tab(children=boxes, titles=[optimizers.make(n).label for n in self._runs])
+            controls = W.HBox([tabs, shared])
+        self.image = W.Image(format="png")
+        self.image.add_class("adamedu-plot")
+        self._readout = W.HTML()
+        self._readout.add_class("adamedu-readout")
+        self.widget = W.VBox([controls, self.image, self._readout])
+        self.widget.add_class("adamedu-explorer")
+
+    @staticmethod
+    def _control(p, value, style, layout):
+        if p in _LOG:
+            low, high = _LOG[p]
+            return W.FloatLogSlider(value=value, base=10, min=math.log10(low),
+                                    max=math.log10(high), step=0.05 if p == "lr" else 0.5,
+                                    description=p, readout_format=".2g", style=style,
+                                    layout=layout)
+        if p in _TOGGLES:
+            return W.Checkbox(value=bool(value), description=p.replace("_", " "),
+                              style=style, layout=layout, indent=True)
+        options = sorted(set(CHOICES[p]) | {float(value)})
+        return W.SelectionSlider(options=[(_fmt(v), v) for v in options], value=float(value),
+                                 description=p, style=style, layout=layout)
+
+    def _listener(self, name, key):
+        def on_change(change):
+            if self._quiet_depth:
+                return
+            try:
+                if name is None:
+                    if key in ("x0", "y0"):
+                        self.set(start=(self._x0.value, self._y0.value))
+                    else:
+                        self.set(**{key: change["new"]})
+                else:
+                    self.set(**{name: {key: change["new"]}})
+            except Exception as err:  # a slider must never leave a traceback in a lesson
+                self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
+        return on_change
+
+    @contextlib.contextmanager
+    def _quiet(self):
+        self._quiet_depth += 1
+        try:
+            yield
+        finally:
+            self._quiet_depth -= 1
+
+    def _set_start_range(self, start=None):
+        s = self._surface
+        start = s.start if start is None else start
+        with self._quiet():
+            for w, (lo, hi), v in ((self._x0, s.xlim, start[0]), (self._y0, s.ylim, start[1])):
+                w.min, w.max = -1e300, 1e300  # widen first so min/max never cross
+                step = 10.0 ** math.floor(math.log10((hi - lo) / 100))  # 0.01 or 0.1: round
+                w.min, w.max, w.step = float(lo), float(hi), step        # starts sit on it
+                w.value = float(v)
+
+    # ----------------------------------------------------------------- set() planning
+
+    def _plan(self, values, notes):
+        """Validate every value first (so a bad one changes nothing); return the writes."""
+        plan = []
+        values = dict(values)
+        if "surface" in values:
+            plan.append(self._plan_surface(values.pop("surface")))
+        if "steps" in values:
+            steps = values.pop("steps")
+            if isinstance(steps, bool) or not isinstance(steps, numbers.Real) \
+                    or not math.isfinite(steps) or steps != int(steps):
+                raise ValueError(f"steps must be a whole number, got {steps!r}")
+            steps = int(_clamp("steps", int(steps), *STEPS_RANGE, notes))
+            plan.append(lambda: setattr(self._steps, "value", steps))
+        if "start" in values:
+            plan.append(self._plan_start(values.pop("start"), notes))
+        for key, value in values.items():
+            if key in self._runs and isinstance(value, dict):
+                for p, v in value.items():
+                    plan.append(self._plan_param(self._runs[key], p, v, notes))
+                continue
+            targets = [run for run in self._runs.values() if key in run.defaults]
+            if not targets:
+                known = sorted({p for run in self._runs.values() for p in run.defaults}
+                               | {"steps", "start", "surface"})
+                raise ValueError(f"unknown setting {key!r}: {', '.join(self._runs)} "
+                                 f"take {', '.join(known)}")
+            for run in targets:
+                plan.append(self._plan_param(run, key, value, notes))
+        return plan
+
+    def _plan_surface(self, surface):
+        if isinstance(surface, surfaces.Surface):
+            new = surface
+        elif isinstance(surface, str) and self._choices.get(surface) is not None:
+            new = self._choices[surface]
+        else:
+            new = surfaces.get(surface)  # raises ValueError naming the choices
+
+        def apply():
+            changed = new is not self._surface
+            self._surface = new
+            known = new.name in self._choices
+            self._choices[new.name] = new  # reused when chosen again
+            if not known:
+                self._surface_box.options = list(self._choices)
+            self._surface_box.value = new.name
+            if changed:
+                self._set_start_range()
+        return apply
+
+    def _plan_start(self, start, notes):
+        if start is None:
+            return lambda: self._set_start_range()
+        try:
+            x, y = start
+        except (TypeError, ValueError):
+            raise ValueError(f"start must be a point (x, y), got {start!r}") from None
+        x, y = _number("start x", x), _number("start y", y)
+
+        def apply():
+            s = self._surface
+            px = _clamp("start x", x, *s.xlim, notes, " of the plotted window")
+            py = _clamp("start y", y, *s.ylim, notes, " of the plotted window")
+            self._x0.value, self._y0.value = px, py
+        return apply
+
+    def _plan_param(self, run, p, value, notes):
+        if p not in run.defaults:
+            raise ValueError(f"{run.name} has no hyperparameter {p!r}; "
+                             f"it takes {', '.join(run.defaults)}")
+        if p in _TOGGLES or isinstance(run.defaults[p], bool):
+            if not isinstance(value, (bool, np.bool_, int)) or value not in (0, 1):
+                raise ValueError(f"{p} is on or off: give True or False, got {value!r}")
+            value = bool(value)
+        else:
+            value = _number(p, value)
+        if p not in run.params:  # a fixed extra such as amsgrad or centered: check it now
+            optimizers.make(run.name, **{**run.values, **run.extras, p: value})
+
+            def apply_extra():
+                run.extras[p] = value
+            return apply_extra
+        if p in _LOG:
+            low, high = _LOG[p]
+            why = " (the slider is logarithmic: it only takes values > 0)" if value <= 0 else ""
+            value = _clamp(p, value, low, high, notes, why)
+        elif p in CHOICES:
+            high = 1.0 if p in ("beta1", "beta2", "alpha") else math.inf
+            if not 0.0 <= value < high:
+                bound = "[0, 1)" if high == 1.0 else "[0, inf)"
+                raise ValueError(f"{p}={value!r} is outside {bound}: "
+                                 f"{self._why(p)}")
+        widget = run.widgets[p]
+
+        def apply():
+            if p in CHOICES and value not in [v for _, v in widget.options]:
+                options = sorted({v for _, v in widget.options} | {value})
+                widget.options = [(_fmt(v), v) for v in options]
+            widget.value = value
+            run.values[p] = value
+        return apply
+
+    @staticmethod
+    def _why(p):
+        if p in ("beta1", "beta2", "alpha"):
+            return (f"{p} is the decay rate of a moving average; at 1 or more it never "
+                    f"forgets (or grows), below 0 it flips sign")
+        return "it cannot be negative"
+
+    # ----------------------------------------------------------------- figure
+
+    def _build_figure(self):
+        n = len(self._runs)
+        height = _PANEL_HEIGHT + _LINE_HEIGHT * (n + 0.5)
+        strip = _LINE_HEIGHT * (n + 0.5) / height  # a strip under the panels for the summary
+        self.figure = fig = Figure(figsize=(_WIDTH, height), dpi=80)
+        self._layout_rect = (0, strip, 1, 1 - strip)
+        self._canvas = FigureCanvasAgg(fig)
+        w_px, h_px = self._canvas.get_width_height()
+        self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * 80))
+        self.image.layout = W.Layout(width=f"{w_px}px", height=f"{self._panel_px}px")
+        gs = fig.add_gridspec(1, 2, width_ratios=(1.15, 1.0))
+        self._ax_path = fig.add_subplot(gs[0])
+        self._ax_loss = fig.add_subplot(gs[1])
+        colors, used = [], set()
+        for run in self._runs.values():
+            c = plots.color(optimizers.make(run.name).label)
+            if c in used:
+                c = next(x for x in _EXTRA_COLORS if x not in used)
+            used.add(c)
+            colors.append(c)
+        self._start_marker, = self._ax_path.plot(
+            [], [], linestyle="none", marker="o", markersize=7, color="white",
+            markeredgecolor="black", markeredgewidth=1.2, zorder=6, animated=True)
+        self._artists = [self._start_marker]  # drawn in this order, so start goes under
+        for i, (run, c) in enumerate(zip(self._runs.values(), colors)):
+            run.color = c
+            kw = dict(color=c, animated=True)
+            run.path, = self._ax_path.plot([], [], marker="o", markersize=2.5,
+                                           linewidth=1.3, zorder=3, **kw)
+            run.end, = self._ax_path.plot([], [], linestyle="none", marker="o", markersize=8,
+                                          markeredgecolor="black", markeredgewidth=0.6,
+                                          zorder=5, **kw)
+            run.curve, = self._ax_loss.plot([], [], **kw)
+            run.curve_end, = self._ax_loss.plot([], [], linestyle="none", marker="X",
+                                                markersize=8, markeredgecolor="black",
+                                                markeredgewidth=0.6, zorder=5, **kw)
+            run.text = fig.text(0.02, (_LINE_HEIGHT * (n - i - 0.25)) / height, "",
+                                va="bottom", ha="left", fontsize=9, **kw)
+            self._artists += [run.path, run.end, run.curve, run.curve_end]
+
+    def _draw_background(self):
+        """Contours, axes, ticks and labels, kept as an image. The contour panel and the
+        layout are redrawn only for a new surface; a steps change redraws the loss axes."""
+        s, steps = self._surface, self._steps.value
+        ax, lx = self._ax_path, self._ax_loss
+        lx.set_xlim(0, steps)
+        if self._bg_key is None or self._bg_key[0] is not s:
+            for a in list(ax.collections) + [l for l in ax.lines if not l.get_animated()]:
+                a.remove()
+            plots.contour(s, ax=ax)
+            self._style_loss_axes(s)
+            self.figure.set_layout_engine("constrained", rect=self._layout_rect)
+            self._canvas.draw()                    # lays the panels out
+            self.figure.set_layout_engine("none")  # and keeps those positions from now on
+            lx.set_visible(False)
+            self._canvas.draw()
+            lx.set_visible(True)
+            self._without_loss = self._canvas.copy_from_bbox(self.figure.bbox)
+        self._canvas.restore_region(self._without_loss)
+        lx.draw(self._canvas.get_renderer())
+        self._background = self._canvas.copy_from_bbox(self.figure.bbox)
+        self._bg_key = (s, steps)  # the surface itself, not its id: ids can be reused
+
+    def _style_loss_axes(self, s):
+        lx = self._ax_loss
+        top = 3.0 * float(np.max(s.levels))
+        if s.min_loss is not None:
+            lx.set_yscale("log")
+            self._loss_range = (LOSS_FLOOR, top)
+            lx.set_ylabel("loss − minimum")
+        else:  # the saddle: the loss falls without bound
+            lx.set_yscale("symlog", linthresh=1.0)
+            self._loss_range = (-trajectory.default_bound(s) ** 2, top)
+            lx.set_ylabel("loss (no minimum)")
+        lx.set_ylim(*self._loss_range)
+        lx.set_xlabel("step t")
+        lx.set_title("Loss")
+
+    def _refresh(self):
+        """Recompute what changed, redraw the moving artists, update image and readout."""
+        if self._bg_key != (self._surface, self._steps.value):
+            self._draw_background()
+        self._trajectories = [self._trajectory(run) for run in self._runs.values()]
+        self._draw_runs()
+        self._write_readout()
+
+    def _trajectory(self, run):
+        hp = run.hyperparams()
+        start = (self._x0.value, self._y0.value)
+        key = (tuple(sorted(hp.items())), self._surface, start, self._steps.value)
+        if run.cache[0] != key:
+            opt = optimizers.make(run.name, **hp)
+            run.cache = (key, trajectory.run(opt, self._surface, start=start,
+                                             steps=self._steps.value))
+        return run.cache[1]
+
+    def _draw_runs(self):
+        s = self._surface
+        low, high = self._loss_range
+        for run, traj in zip(self._runs.values(), self._trajectories):
+            pts = traj.points
+            run.path.set_data(pts[:, 0], pts[:, 1])
+            diverged = traj.diverged_at is not None
+            end = _divergence_mark(pts, s.xlim, s.ylim) if diverged else pts[-1]
+            run.end.set_data([end[0]], [end[1]])
+            run.end.set_marker("X" if diverged else "o")
+            run.end.set_clip_on(not diverged)
+            loss = traj.losses - (s.min_loss or 0.0)
+            loss = np.clip(loss, low, high)
+            run.curve.set_data(np.arange(len(loss)), loss)
+            run.curve_end.set_data([len(loss) - 1] if diverged else [],
+                                   loss[-1:] if diverged else [])
+            run.text.set_text(f"{run.label()}  {run.short_settings()}:  {self._result(traj)}")
+        self._start_marker.set_data([self._x0.value], [self._y0.value])
+        self.image.value = self._render(summary=False)
+
+    def _render(self, summary):
+        """Blit the moving artists onto the background and encode a PNG. The live image
+        leaves out the summary strip (the readout shows it; text is slow to draw)."""
+        self._canvas.restore_region(self._background)
+        renderer = self._canvas.get_renderer()
+        for a in self._artists:
+            a.draw(renderer)
+        rgba = np.asarray(self._canvas.buffer_rgba())
+        if summary:
+            for run in self._runs.values():
+                run.text.draw(renderer)
+        else:
+            rgba = rgba[:self._panel_px]
+        buf = io.BytesIO()
+        _PILImage.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buf, format="PNG",
+                                                                      compress_level=1)
+        return buf.getvalue()
+
+    def still_png(self):
+        """PNG of the current state with a summary line per optimizer under the panels:
+        the picture stored in the notebook for readers without a kernel."""
+        return self._render(summary=True)
+
+    @staticmethod
+    def _result(traj):
+        if traj.diverged_at is not None:
+            return f"diverged at step {traj.diverged_at} ({traj.reason})"
+        d = traj.distance_to_min
+        return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
+                + ("n/a (no minimum)" if d is None else f"{d:.3g}"))
+
+    def _write_readout(self):
+        lines, rows = [], []
+        for run, traj in zip(self._runs.values(), self._trajectories):
+            label, result = run.label(), self._result(traj)
+            lines.append(f"{label} ({run.settings()}): {result}")
+            if traj.diverged_at is not None:
+                result = (f"<b style='color:#b00000'>{result}</b>; the path is drawn up to "
+                          f"there and marked ✕")
+            rows.append(f"<span style='color:{run.color}'>&#9632;</span> <b>{label}</b> "
+                        f"<span style='color:#555'>({run.settings()})</span>: {result}")
+            if run.note:
+                lines.append(f"note: {run.note}")
+                rows.append(f"<i>note: {run.note}</i>")
+        for note in self._notes:
+            lines.append(f"note: {note}")
+            rows.append(f"<i>note: {note}</i>")
+        self._readout_lines = lines
+        self._readout.value = "<br>".join(rows)

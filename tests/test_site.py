@@ -1,0 +1,338 @@
+"""The offline book (tools/build_site.py): build the real course and check the result.
+
+Checks every lesson and exercise has a page, every internal link and image resolves,
+every figure of a notebook is on its page, nothing needed to render comes from the
+network, and widget views are replaced by their still images. A second group builds tiny
+made-up courses to pin down what the builder does with widgets, markers and bad links.
+"""
+import base64
+import functools
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("ex[0-9][0-9]_*.ipynb"))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+PNG = base64.b64encode(
+    bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                  "1f15c4890000000d49444154789c6360000002000100e221bc330000"
+                  "000049454e44ae426082")).decode()
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+build_site = load_builder()
+
+
+def pages_of(site):
+    return sorted(site.rglob("*.html"))
+
+
+@functools.lru_cache(maxsize=None)
+def soup_of(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def image_outputs(nb_path):
+    """Figures a reader should see: PNG/JPEG outputs, and for a widget view with no still
+    image beside it (e.g. `interact`), the images its Output widgets captured."""
+    nb = nbformat.read(nb_path, as_version=4)
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+
+    def captured(model_id):
+        model = state.get(model_id, {"model_name": "", "state": {}})
+        if model["model_name"] == "OutputModel":
+            return model["state"].get("outputs", [])
+        return [o for child in model["state"].get("children", [])
+                for o in captured(child.removeprefix("IPY_MODEL_"))]
+
+    outputs = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_VIEW in data and not {"image/png", "image/jpeg"} & set(data):
+                outputs += captured(data[WIDGET_VIEW]["model_id"])
+            else:
+                outputs.append(out)
+    return sum(1 for out in outputs if {"image/png", "image/jpeg"} & set(out.get("data", {})))
+
+
+def animation_outputs(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    return sum(1 for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+               if 'class="animation"' in str(out.get("data", {}).get("text/html", "")))
+
+
+# -- the real course ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if not LESSONS:
+        pytest.skip("notebooks/ holds no lessons yet, so there is no book to build")
+    out = tmp_path_factory.mktemp("site")
+    _, warnings = build_site.build(ROOT, out)
+    assert not warnings, "the build found problems:\n" + "\n".join(warnings)
+    return out
+
+
+def test_every_lesson_and_exercise_has_a_page_in_order(site):
+    for nb in LESSONS:
+        assert (site / "notebooks" / f"{nb.stem}.html").is_file(), nb.name
+    for nb in EXERCISES:
+        assert (site / "exercises" / f"{nb.stem}.html").is_file(), nb.name
+    home = soup_of(site / "index.html")
+    listed = [a["href"] for a in home.select(".syllabus a.lesson-title")]
+    assert listed == [f"notebooks/{nb.stem}.html" for nb in LESSONS]
+
+
+def test_titles_come_from_each_notebooks_first_heading(site):
+    home = soup_of(site / "index.html")
+    titles = [a.get_text(" ", strip=True) for a in home.select(".syllabus a.lesson-title")]
+    for nb, title in zip(LESSONS, titles):
+        first = nbformat.read(nb, as_version=4).cells[0].source.splitlines()[0]
+        assert first.startswith("#"), f"{nb.name} does not start with a heading"
+        heading = re.sub(r"^#+\s*(\d+\s*[.:]\s+)?", "", first)  # listed beside its number
+        assert " ".join(re.sub(r"[*_`]", " ", heading).split()) == " ".join(title.split()), nb.name
+
+
+def test_lessons_link_to_their_neighbours(site):
+    for i, nb in enumerate(LESSONS):
+        page = soup_of(site / "notebooks" / f"{nb.stem}.html")
+        prev = page.select_one(".pager-bottom a.prev")
+        nxt = page.select_one(".pager-bottom a.next")
+        if i > 0:
+            assert prev["href"].endswith(f"notebooks/{LESSONS[i - 1].stem}.html")
+        else:
+            assert prev is None
+        if i + 1 < len(LESSONS):
+            assert nxt["href"].endswith(f"notebooks/{LESSONS[i + 1].stem}.html")
+        else:
+            assert nxt is None
+        assert page.select_one(".run-box code").get_text() == f"jupyter lab notebooks/{nb.name}"
+
+
+def test_every_page_names_the_course_and_links_its_licence(site):
+    for page in pages_of(site):
+        footer = soup_of(page).select_one("footer")
+        assert "adamedu" in footer.get_text() and "MIT" in footer.get_text(), page.name
+        assert footer.find("a", href=re.compile(r"(^|/)license\.html$")), page.name
+    licence = soup_of(site / "license.html").get_text()
+    assert "MIT License" in licence and "CC BY 4.0" in licence and "Alpaydin" in licence
+
+
+def test_every_internal_link_and_source_resolves(site):
+    broken = []
+    for page in pages_of(site):
+        soup = soup_of(page)
+        for el in soup.find_all(href=True) + soup.find_all(src=True):
+            url = el.get("href") or el.get("src")
+            if REMOTE.match(url) or url.startswith(("data:", "mailto:", "javascript:")):
+                continue
+            parts = urlsplit(url)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {url}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = soup_of(target)  # as a browser looks: the id as written, or decoded
+                if not (ids.find(id=parts.fragment) or ids.find(id=unquote(parts.fragment))):
+                    broken.append(f"{page.relative_to(site)}: {url} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_page_has_its_figures_and_no_broken_image(site):
+    for nb in LESSONS + EXERCISES:
+        page = site / nb.parent.name / f"{nb.stem}.html"
+        soup = soup_of(page)
+        figures = [img for img in soup.select(".jp-OutputArea img")
+                   if not img.find_parent(class_="animation")]
+        assert len(figures) == image_outputs(nb), nb.name
+        assert len(soup.select(".animation")) == animation_outputs(nb), nb.name
+        for img in figures:
+            data = (page.parent / img["src"]).read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" or data[:2] == b"\xff\xd8", img["src"]
+            assert img.get("alt"), f"{nb.name}: figure without alt text"
+        for img in soup.find_all("img"):
+            assert img.get("src") or img.find_parent(class_="animation"), \
+                f"{nb.name}: an image with nothing to show"
+
+
+def test_nothing_needed_to_render_comes_from_the_network(site):
+    remote = []
+    for page in pages_of(site):
+        soup = soup_of(page)
+        for el in soup.find_all(["script", "img", "iframe", "video", "audio", "source",
+                                 "embed", "object", "input"]):
+            if REMOTE.match(el.get("src", "") or el.get("data", "")):
+                remote.append(f"{page.relative_to(site)}: <{el.name}> {el.get('src')}")
+        for el in soup.find_all("link"):
+            if REMOTE.match(el.get("href", "")):
+                remote.append(f"{page.relative_to(site)}: <link> {el['href']}")
+        for style in soup.find_all("style"):
+            remote += [f"{page.relative_to(site)}: {u}" for u in remote_css_urls(style.string)]
+    for css in site.rglob("*.css"):
+        remote += [f"{css.relative_to(site)}: {u}" for u in remote_css_urls(css.read_text())]
+    assert not remote, "\n".join(remote)
+    assert (site / "_static" / "mathjax" / "tex-svg-full.js").stat().st_size > 1_000_000
+
+
+def remote_css_urls(text):
+    return [u for u in re.findall(r"(?:url\(|@import)\s*['\"]?([^'\")\s;]+)", text or "")
+            if REMOTE.match(u)]
+
+
+def test_widget_views_are_replaced_by_their_still_images(site):
+    for page in pages_of(site):
+        text = page.read_text(encoding="utf-8")
+        for placeholder in ("application/vnd.jupyter.widget", "Loading widget",
+                            "jupyter-widgets", "Error displaying widget"):
+            assert placeholder not in text, f"{page.relative_to(site)}: {placeholder}"
+    for nb in LESSONS:
+        page = soup_of(site / "notebooks" / f"{nb.stem}.html")
+        for cell in nbformat.read(nb, as_version=4).cells:
+            if any(WIDGET_VIEW in o.get("data", {}) for o in cell.get("outputs", [])):
+                shown = page.find(id=f"cell-id={cell.id}")
+                assert shown is not None and shown.select(".jp-OutputArea img"), \
+                    f"{nb.name}: a widget cell shows no still image to readers"
+
+
+def test_math_is_left_for_the_local_mathjax(site):
+    for nb in LESSONS:
+        text = "\n".join(c.source for c in nbformat.read(nb, as_version=4).cells
+                         if c.cell_type == "markdown")
+        if "$" not in text:
+            continue
+        soup = soup_of(site / "notebooks" / f"{nb.stem}.html")
+        scripts = [s.get("src", "") for s in soup.find_all("script")]
+        assert "../_static/mathjax/tex-svg-full.js" in scripts
+        assert "$" in soup.select_one("main").get_text(), nb.name
+
+
+# -- what the builder does, on tiny made-up courses ------------------------------------------
+
+def make_course(tmp_path, cells, exercise=True):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "exercises").mkdir()
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Welcome\n\nStart here.")]),
+                   tmp_path / "notebooks" / "00_welcome.ipynb")
+    nbformat.write(new_notebook(cells=cells), tmp_path / "notebooks" / "01_lesson.ipynb")
+    if exercise:
+        nbformat.write(new_notebook(cells=[new_markdown_cell("# Exercise 1")]),
+                       tmp_path / "exercises" / "ex01_lesson.ipynb")
+    return tmp_path
+
+
+def build(course, capsys):
+    code = build_site.main(["--root", str(course), "--out", str(course / "site")])
+    return code, soup_of(course / "site" / "notebooks" / "01_lesson.html"), capsys.readouterr()
+
+
+def widget_output(with_still):
+    data = {WIDGET_VIEW: {"model_id": "abc", "version_major": 2, "version_minor": 0},
+            "text/plain": "VBox(children=(FloatLogSlider(value=0.1),))"}
+    if with_still:
+        data["image/png"] = PNG
+    return new_output("display_data", data=data)
+
+
+def test_widget_view_gives_way_to_its_still_image(tmp_path, capsys):
+    cell = new_code_cell("# NBVAL_IGNORE_OUTPUT\nexplore('adam')",
+                         outputs=[widget_output(with_still=True)])
+    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell,
+                                                 new_markdown_cell("Notice the path.")]), capsys)
+    assert code == 0
+    img = page.select_one(".jp-OutputArea img")
+    assert (tmp_path / "site" / "notebooks" / img["src"]).read_bytes()[:4] == b"\x89PNG"
+    assert img["alt"] == "Notice the path."
+    assert page.select_one(".figure-caption") is not None
+    assert "VBox" not in page.get_text() and "NBVAL" not in page.get_text()
+
+
+def test_widget_view_without_still_leaves_no_empty_box(tmp_path, capsys):
+    cell = new_code_cell("slider", outputs=[widget_output(with_still=False)])
+    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell]), capsys)
+    assert code == 0
+    assert page.select(".jp-OutputArea-child") == []
+    assert "widget" not in str(page.select_one("main")).lower()
+
+
+def test_interact_view_gives_way_to_the_figure_its_output_widget_captured(tmp_path, capsys):
+    view = {"model_id": "box", "version_major": 2, "version_minor": 0}
+    cell = new_code_cell("interact(f, lr=0.1);", outputs=[
+        new_output("display_data", data={WIDGET_VIEW: view, "text/plain": "interactive(...)"})])
+    course = make_course(tmp_path, [new_markdown_cell("# Lesson"), cell])
+    lesson = course / "notebooks" / "01_lesson.ipynb"
+    nb = nbformat.read(lesson, as_version=4)
+    nb.metadata["widgets"] = {WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_s", "IPY_MODEL_o"]}},
+        "s": {"model_name": "FloatSliderModel", "state": {"value": 0.1}},
+        "o": {"model_name": "OutputModel", "state": {"outputs": [
+            {"output_type": "display_data", "data": {"image/png": PNG}, "metadata": {}}]}}}}}
+    nbformat.write(nb, lesson)
+    code, page, _ = build(course, capsys)
+    assert code == 0
+    assert len(page.select(".jp-OutputArea img")) == 1
+    assert "interactive" not in page.get_text()
+
+
+def test_remote_scripts_and_styles_in_outputs_are_dropped(tmp_path, capsys):
+    html = ('<link rel="stylesheet" href="https://cdn.example/fa.css">'
+            '<script src="//cdn.example/x.js"></script><div class="animation">frames</div>')
+    cell = new_code_cell("anim", outputs=[new_output("execute_result", execution_count=1,
+                                                     data={"text/html": html})])
+    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell]), capsys)
+    assert code == 0
+    assert page.select_one(".animation").get_text() == "frames"
+    assert "cdn.example" not in str(page)
+
+
+def test_links_point_at_pages_and_a_broken_link_fails_the_build(tmp_path, capsys):
+    text = ("# Lesson\n\n[back](00_welcome.ipynb) [ex](../exercises/ex01_lesson.ipynb#Task) "
+            "[all](../exercises/) [gone](02_missing.ipynb) "
+            "[paper](https://arxiv.org/abs/1412.6980)")
+    code, page, out = build(make_course(tmp_path, [new_markdown_cell(text)]), capsys)
+    hrefs = {a.get_text(): a["href"] for a in page.select("main a")}
+    assert hrefs["back"] == "../notebooks/00_welcome.html"
+    assert hrefs["ex"] == "../exercises/ex01_lesson.html#Task"
+    assert hrefs["all"] == "../index.html#exercises"
+    assert hrefs["paper"] == "https://arxiv.org/abs/1412.6980"
+    assert code == 1
+    assert "notebooks/01_lesson.ipynb: broken link: 02_missing.ipynb" in out.err
+
+
+def test_execute_runs_a_copy_and_leaves_the_committed_notebook_alone(tmp_path, capsys):
+    course = make_course(tmp_path, [new_markdown_cell("# Lesson"), new_code_cell("print(6 * 7)")])
+    lesson = course / "notebooks" / "01_lesson.ipynb"
+    before = lesson.read_bytes()
+    code = build_site.main(["--root", str(course), "--out", str(course / "site"), "--execute"])
+    assert code == 0
+    page = soup_of(course / "site" / "notebooks" / "01_lesson.html")
+    assert page.select_one(".jp-OutputArea pre").get_text().strip() == "42"
+    assert lesson.read_bytes() == before
+    download = nbformat.read(course / "site" / "notebooks" / "01_lesson.ipynb", as_version=4)
+    assert download.cells[1].outputs[0]["text"] == "42\n"
+
+
+def test_rebuild_refuses_to_empty_a_folder_it_did_not_build(tmp_path):
+    course = make_course(tmp_path, [new_markdown_cell("# Lesson")])
+    (course / "mine").mkdir()
+    (course / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(SystemExit, match="not built by this tool"):
+        build_site.main(["--root", str(course), "--out", str(course / "mine")])
+    assert (course / "mine" / "notes.txt").read_text() == "keep me"

@@ -1,0 +1,264 @@
+"""The slider explorer: set() redraws, compare mode, extremes, surface switch, bad values.
+
+Every test runs with warnings turned into errors: a slider must never flood a lesson.
+"""
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from adamedu import optimizers, surfaces, trajectory
+from adamedu.widgets import LR_RANGE, explore
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def decode(png):
+    """PNG bytes as an RGB array (fails if they are not a valid PNG)."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_set_updates_readout_values_and_image():
+    ex = explore("adam", surface="quadratic")
+    png, readout = ex.png, ex.readout
+    ex.set(lr=0.01)
+    assert ex.values["adam"]["lr"] == 0.01
+    assert ex.png != png and not np.array_equal(decode(ex.png), decode(png))
+    assert ex.readout != readout
+    assert ex.readout[0].startswith("Adam (lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08")
+
+
+def test_readout_reports_the_trajectory_it_draws():
+    ex = explore("adam", surface="rosenbrock", steps=50, lr=0.05)
+    expected = trajectory.run(optimizers.Adam(lr=0.05), surfaces.get("rosenbrock"), steps=50)
+    (traj,) = ex.trajectories
+    np.testing.assert_array_equal(traj.points, expected.points)
+    assert f"final loss {expected.final_loss:.3g}" in ex.readout[0]
+    assert f"distance to the nearest minimum {expected.distance_to_min:.3g}" in ex.readout[0]
+
+
+def test_moving_a_slider_runs_the_same_code_as_set():
+    by_slider, by_set = explore("rmsprop", surface="beale"), explore("rmsprop", surface="beale")
+    slider = next(w for w in by_slider.widget.children[0].children[0].children
+                  if getattr(w, "description", "") == "alpha")
+    slider.value = 0.9
+    by_set.set(alpha=0.9)
+    assert by_slider.values == by_set.values
+    assert by_slider.readout == by_set.readout
+    assert by_slider.png == by_set.png
+
+
+def test_defaults_and_initial_values():
+    ex = explore("momentum", surface="quadratic", steps=40, start=(1.0, -1.0), momentum=0.5)
+    assert ex.values["steps"] == 40 and ex.values["start"] == (1.0, -1.0)
+    assert ex.values["momentum"]["momentum"] == 0.5
+    assert ex.trajectories[0].steps == 40
+    np.testing.assert_array_equal(ex.trajectories[0].points[0], [1.0, -1.0])
+
+
+@pytest.mark.parametrize("name, controls", [
+    ("gd", {"lr", "momentum", "nesterov"}),
+    ("adagrad", {"lr", "eps"}),
+    ("rmsprop", {"lr", "alpha", "eps", "momentum"}),
+    ("adam", {"lr", "beta1", "beta2", "eps", "bias_correction"}),
+    ("adamw", {"lr", "beta1", "beta2", "eps", "weight_decay"}),
+])
+def test_each_optimizer_gets_its_own_controls(name, controls):
+    ex = explore(name, surface="quadratic")
+    assert set(ex.values[name]) == controls
+
+
+def test_bias_correction_toggle_changes_the_run():
+    ex = explore("adam", surface="quadratic", steps=20)
+    with_correction = ex.trajectories[0].points.copy()
+    ex.set(bias_correction=False)
+    assert not np.allclose(ex.trajectories[0].points, with_correction)
+    assert "bias_correction=False" in ex.readout[0]
+    expected = trajectory.run(optimizers.Adam(lr=0.1, bias_correction=False),
+                              surfaces.get("quadratic"), steps=20)
+    np.testing.assert_array_equal(ex.trajectories[0].points, expected.points)
+
+
+@pytest.mark.parametrize("name, surface, values", [
+    ("gd", "rosenbrock", {"lr": 10}),
+    ("adam", "rosenbrock", {"lr": 10}),
+    ("adam", "rosenbrock", {"beta2": 0.9999}),
+    ("adam", "rosenbrock", {"eps": 1e-12}),
+    ("adam", "beale", {"lr": 10, "beta1": 0.999, "beta2": 0.5, "eps": 1.0}),
+    ("adagrad", "himmelblau", {"lr": 1e-4, "eps": 1e-12}),
+    ("rmsprop", "saddle", {"lr": 10, "alpha": 0.9999, "momentum": 0.99}),
+    ("nesterov", "beale", {"lr": 10, "momentum": 0.99, "steps": 1000}),
+    ("adam", "saddle", {"lr": 10, "steps": 1}),
+])
+def test_extremes_give_a_plot_and_a_message(name, surface, values):
+    ex = explore(name, surface=surface, **values)  # warnings are errors here
+    assert decode(ex.png).shape[0] > 100
+    assert ex.readout and ("final loss" in ex.readout[0] or "diverged at step" in ex.readout[0])
+
+
+def test_a_diverging_path_is_drawn_up_to_the_divergence_and_marked():
+    ex = explore("gd", surface="rosenbrock", lr=0.008)
+    (traj,) = ex.trajectories
+    assert traj.diverged_at is not None and traj.diverged_at > 1
+    assert f"diverged at step {traj.diverged_at}" in ex.readout[0]
+    run = ex._runs["gd"]
+    xs, ys = run.path.get_data()
+    assert len(xs) == traj.diverged_at  # the start plus every finite step before it
+    assert run.end.get_marker() == "X"
+    x, y = run.end.get_data()[0][0], run.end.get_data()[1][0]
+    s = ex.surface
+    on_window = s.xlim[0] <= x <= s.xlim[1] and s.ylim[0] <= y <= s.ylim[1]
+    assert on_window  # the cross sits where the run left the window, so it is visible
+
+
+def test_compare_mode_overlays_optimizers_with_their_own_settings():
+    ex = explore(["gd", "momentum", "adam"], surface="quadratic")
+    assert [line.split(" (")[0] for line in ex.readout] == ["GD", "Momentum", "Adam"]
+    gd, momentum, adam = ex.trajectories
+    ex.set(adam={"lr": 0.02})
+    assert ex.values["adam"]["lr"] == 0.02 and ex.values["gd"]["lr"] == 0.1
+    assert ex.trajectories[0] is gd and ex.trajectories[1] is momentum  # not recomputed
+    assert ex.trajectories[2] is not adam
+    ex.set(lr=0.03)  # a plain value goes to every optimizer that has it
+    assert all(ex.values[n]["lr"] == 0.03 for n in ex.names)
+    ex.set(beta2=0.99)  # only Adam has beta2
+    assert ex.values["adam"]["beta2"] == 0.99 and "beta2" not in ex.values["gd"]
+    colors = {run.color for run in ex._runs.values()}
+    assert len(colors) == 3
+
+
+def test_compare_mode_rejects_repeated_names():
+    with pytest.raises(ValueError, match="once"):
+        explore(["adam", "adam"])
+
+
+def test_surface_switch_resets_start_and_redraws():
+    ex = explore("adam", surface="rosenbrock")
+    png = ex.png
+    ex.set(surface="himmelblau")
+    s = surfaces.get("himmelblau")
+    assert ex.surface.name == "himmelblau"
+    assert ex.values["start"] == tuple(s.start)
+    assert (ex._x0.min, ex._x0.max, ex._y0.min, ex._y0.max) == (*s.xlim, *s.ylim)
+    assert ex.png != png
+    ex._surface_box.value = "saddle"  # the dropdown runs the same code
+    assert ex.surface.name == "saddle"
+    assert "no minimum" in ex.readout[0]
+
+
+def test_every_switch_redraws_the_contours_of_the_new_surface():
+    ex = explore("adam", surface="rosenbrock")
+    first = ex.surface
+    for name in ("himmelblau", "beale", "quadratic", "beale", "rosenbrock"):
+        ex.set(surface=name)
+        (contours,) = ex._ax_path.collections
+        np.testing.assert_allclose(contours.levels, surfaces.get(name).levels)
+        assert ex._ax_path.get_title() == surfaces.get(name).title
+    assert ex.surface is first  # a surface chosen again is reused, not rebuilt
+
+
+def test_a_surface_object_is_accepted_and_listed():
+    narrow = surfaces.quadratic(kappa=50)
+    ex = explore("gd", surface=narrow, lr=0.01)
+    assert ex.surface is narrow
+    ex.set(surface="beale")
+    ex.set(surface="quadratic")
+    assert ex.surface is narrow
+
+
+@pytest.mark.parametrize("values, note", [
+    ({"lr": 100}, "lr=100 is outside the slider's range [0.0001, 10]; using 10"),
+    ({"lr": 0}, "lr=0 is outside the slider's range [0.0001, 10] (the slider is logarithmic: "
+                "it only takes values > 0); using 0.0001"),
+    ({"eps": 1e-20}, "eps=1e-20 is outside the slider's range [1e-12, 1]; using 1e-12"),
+    ({"steps": 5000}, "steps=5000 is outside the slider's range [1, 1000]; using 1000"),
+    ({"start": (9.0, 0.5)}, "start x=9 is outside the slider's range [-2, 2] of the plotted "
+                            "window; using 2"),
+])
+def test_out_of_range_values_are_clamped_and_explained(values, note):
+    ex = explore("adam", surface="rosenbrock")
+    ex.set(**values)
+    assert f"note: {note}" in ex.readout
+    ex.set(lr=0.1)  # the next change clears the note
+    assert not any(line.startswith("note:") for line in ex.readout)
+
+
+def test_clamped_value_is_what_runs():
+    ex = explore("adam", lr=1e3)
+    assert ex.values["adam"]["lr"] == LR_RANGE[1]
+    assert ex._runs["adam"].widgets["lr"].value == LR_RANGE[1]
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"lr": "fast"}, "lr must be a number, got 'fast'"),
+    ({"lr": float("nan")}, "lr=nan is not finite"),
+    ({"beta2": 1.0}, r"beta2=1.0 is outside \[0, 1\)"),
+    ({"beta1": -0.1}, r"beta1=-0.1 is outside \[0, 1\)"),
+    ({"momentum": 0.5}, "unknown setting 'momentum'"),
+    ({"bias_correction": "yes"}, "give True or False"),
+    ({"steps": 2.5}, "steps must be a whole number"),
+    ({"start": 3}, r"start must be a point \(x, y\)"),
+    ({"surface": "nope"}, "unknown surface 'nope'"),
+    ({"adam": {"alpha": 0.9}}, "adam has no hyperparameter 'alpha'"),
+])
+def test_invalid_values_raise_a_clear_error_and_change_nothing(values, message):
+    ex = explore("adam", surface="rosenbrock")
+    before, png = ex.values, ex.png
+    with pytest.raises(ValueError, match=message):
+        ex.set(**{"beta1": 0.5, **values})
+    assert ex.values == before and ex.png == png
+
+
+def test_values_between_the_choices_are_added_to_the_slider():
+    ex = explore("adam")
+    ex.set(beta1=0.3)
+    slider = ex._runs["adam"].widgets["beta1"]
+    assert slider.value == 0.3 and 0.3 in [v for _, v in slider.options]
+
+
+def test_fixed_hyperparameters_pass_through():
+    ex = explore("adam", surface="quadratic", amsgrad=True)
+    assert ex.readout[0].startswith("AMSGrad (")
+    with pytest.raises(ValueError, match="amsgrad"):
+        explore("adagrad", amsgrad=True)
+
+
+def test_nesterov_without_momentum_is_explained_not_raised():
+    ex = explore("gd", surface="quadratic", nesterov=True)
+    assert "note: nesterov needs momentum > 0" in ex.readout[1]
+    ex.set(momentum=0.9)
+    assert ex.readout[0].startswith("Nesterov (")
+
+
+def test_a_failing_update_from_a_slider_shows_a_message_not_a_traceback(monkeypatch):
+    ex = explore("adam", surface="quadratic")
+
+    def broken(self):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(type(ex), "_refresh", broken)
+    ex._runs["adam"].widgets["lr"].value = 0.2  # must not raise
+    assert "could not update: boom" in ex._readout.value
+
+
+def test_display_bundle_holds_the_widget_and_a_still_image():
+    ex = explore(["gd", "adam"], surface="quadratic")
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    still = decode(base64.b64decode(bundle["image/png"]))
+    live = decode(ex.png)
+    assert still.shape[1] == live.shape[1] and still.shape[0] > live.shape[0]  # summary strip
+    np.testing.assert_array_equal(still[:live.shape[0]], live)
+    assert bundle["text/plain"].splitlines() == ex.readout
+
+
+def test_steps_change_keeps_the_layout_and_contours():
+    ex = explore("adam", surface="quadratic")
+    box = ex._ax_path.get_position().bounds
+    contours = list(ex._ax_path.collections)
+    ex.set(steps=300)
+    assert ex._ax_loss.get_xlim() == (0, 300)
+    assert ex._ax_path.get_position().bounds == box
+    assert list(ex._ax_path.collections) == contours
+    assert ex.trajectories[0].steps == 300
