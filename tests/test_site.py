@@ -125,7 +125,7 @@ def test_lessons_link_to_their_neighbours(site):
             assert nxt["href"].endswith(f"notebooks/{LESSONS[i + 1].stem}.html")
         else:
             assert nxt is None
-        assert page.select_one(".run-box code").get_text() == f"jupyter lab notebooks/{nb.name}"
+        assert page.select_one(".run-box code").get_text() == f".venv/bin/jupyter lab --ServerApp.root_dir=. notebooks/{nb.name}"
 
 
 def test_every_page_names_the_course_and_links_its_licence(site):
