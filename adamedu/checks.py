@@ -154,6 +154,11 @@ def _with(**switches):
     return lambda **case: _adam_model(**case, **switches)
 
 
+_FIXED_BETAS = ("use the arguments beta1 and beta2, not the numbers 0.9 and 0.999: the "
+                "cases pass other values",
+                lambda **case: _adam_model(**{**case, "beta1": 0.9, "beta2": 0.999}))
+
+
 # --------------------------------------------------------------------------- references
 
 def _sgd_ref(theta, grad, buf, lr, momentum, nesterov):
@@ -270,6 +275,7 @@ def _rmsprop_model(theta, grad, v, lr, alpha, eps, *, eps_inside=False, swapped=
     return theta - lr * grad / denom, new_v
 
 
+_T_FIRST = "t must be incremented before the bias correction, so the first step uses t = 1"
 _EPS_INSIDE = "eps belongs outside the square root: divide by sqrt(...) + eps, not sqrt(... + eps)"
 
 # --------------------------------------------------------------------------- the answers
@@ -354,8 +360,8 @@ ANSWERS = (
         mistakes=(
             ("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t)",
              _with(bias=False)),
-            ("t must be incremented before the bias correction, so the first step uses t = 1",
-             lambda **c: _adam_model(**c, t_used=c["t"])),
+            _FIXED_BETAS,
+            (_T_FIRST, lambda **c: _adam_model(**c, t_used=c["t"])),
             (_EPS_INSIDE, _with(eps_inside=True)),
             ("eps is added before the bias correction (the paper's 'efficient' form); "
              "torch adds eps to sqrt(v_hat)", _with(eps_before=True)),
@@ -388,6 +394,7 @@ ANSWERS = (
             (_EPS_INSIDE, _with(eps_inside=True)),
             ("no bias correction: divide m by (1 - beta1**t) and v_max by (1 - beta2**t)",
              _with(bias=False)),
+            _FIXED_BETAS,
         ),
         hint="as adam_step, but v_max = max(v_max, v) and v_hat = v_max / (1 - beta2**t)",
         subject="optimizers.Adam(amsgrad=True)"),
@@ -404,6 +411,7 @@ ANSWERS = (
             (_EPS_INSIDE, _with(eps_inside=True)),
             ("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t)",
              _with(bias=False)),
+            _FIXED_BETAS,
         ),
         hint="theta * (1 - lr * weight_decay), then the Adam step from the raw gradient",
         subject="optimizers.AdamW"),
@@ -558,6 +566,9 @@ def _judge_value(answer, value):
         if (bool(value) == wrong_value if isinstance(expected, bool)
                 else math.isclose(float(value), wrong_value, rel_tol=VALUE_RTOL)):
             return f"not correct. Hint: {hint}"
+    if not isinstance(expected, bool) and math.isclose(float(value), expected, rel_tol=0.05):
+        return (f"close, but not within {VALUE_RTOL:.1%} of the exact value: compute it "
+                f"(e.g. write the expression in Python) rather than rounding it")
     return f"not correct. Hint: {answer.hint}"
 
 
@@ -595,11 +606,13 @@ def judge(answer, case, outcome):
         err = outcome["error"]
         if answer.kind == "function" and case.get("buf", 0) is None and "None" in err:
             return f"raised {err}. Hint: {_FIRST_BUF}"
+        if case.get("t") == 0 and err.startswith("ZeroDivisionError"):
+            return f"raised {err} at t = 0. Hint: {_T_FIRST}"
         return f"raised {err}"
     if outcome.get("mutated"):
-        names = ", ".join(outcome["mutated"])
-        return (f"changed its input {names} in place; build new arrays "
-                f"(m = beta1 * m + ..., not m *= ... or m[:] = ...)")
+        names, first = ", ".join(outcome["mutated"]), outcome["mutated"][0]
+        return (f"changed its input {names} in place; assign new arrays (such as "
+                f"{first} = ...) instead of {first} += ..., {first}[:] = ... or out={first}")
     if answer.kind == "function":
         return _judge_function(answer, case, outcome["value"])
     if answer.kind == "value":

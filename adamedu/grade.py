@@ -19,7 +19,8 @@ For each submitted notebook the grader
 Every submission gets one gradebook row: points per answer, total, and a one-line reason
 for every lost point. The exit code is 0 when every submission was graded (a zero is a
 grade) and 1 when some could not be (unreadable, not an exercise notebook, or the grader
-itself failed on it; the row says why); 2 for bad command-line arguments.
+itself failed on it; the row says why); 2 when nothing was graded (bad arguments, no
+notebooks found, or an output path that is a submission).
 """
 import argparse
 import csv
@@ -601,6 +602,9 @@ def main(argv=None):
         return 2
     for f in skipped:
         print(f"skipped (not .ipynb): {f}", file=sys.stderr)
+    if not files:
+        print(f"no .ipynb submissions in {', '.join(opts.submissions)}", file=sys.stderr)
+        return 2
     seed = opts.seed if opts.seed is not None else secrets.randbits(32)
     print(f"grading {len(files)} submission(s) with {opts.jobs} worker(s); seed {seed}",
           file=sys.stderr)
@@ -612,7 +616,8 @@ def main(argv=None):
         with lock:
             done[0] += 1
             r = rows[i]
-            score = f"{r['total']}/{r['max']}" if r["status"] == "graded" else "NOT GRADED"
+            score = (f"{r['total']}/{r['max']}" if r["status"] == "graded"
+                     else f"NOT GRADED ({r['reasons'][0] if r['reasons'] else 'no reason'})")
             print(f"[{done[0]}/{len(files)}] {files[i]}: {score}", file=sys.stderr)
 
     with ThreadPoolExecutor(max_workers=opts.jobs) as pool:

@@ -81,3 +81,18 @@ def test_check_mode_reports_stale_exercises(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
     assert assign.main(["--exercises", str(tmp_path)]) == 0
     assert assign.main(["--exercises", str(tmp_path), "--check"]) == 0
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_solutions_pass_every_check_in_their_stored_outputs(path):
+    """nbval only compares outputs with a re-run, so a solution saved failing would pass it."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    checked = set()
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code" or not cell["id"].startswith("check-"):
+            continue
+        text = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+        name = cell["id"][len("check-"):]
+        assert text.startswith(f"✓ {name}: "), (cell["id"], text)
+        checked.add(name)
+    assert checked == {a.name for a in checks.notebook_answers(path.stem)}

@@ -102,8 +102,11 @@ def test_suspicious_answer_cells_are_flagged(batch):
 
 
 def test_progress_is_reported_on_stderr(batch):
-    n = len(batch["expected"])
+    n, lines = len(batch["expected"]), batch["stderr"].splitlines()
     assert f"[{n}/{n}]" in batch["stderr"] and "not graded" in batch["stderr"]
+    assert sum(line.startswith("[") for line in lines) == n  # one line per submission
+    assert any(line.endswith("empty.ipynb: NOT GRADED (the file is empty)") for line in lines)
+    assert any(line.endswith("perfect_ex04_adam.ipynb: 10/10") for line in lines)
 
 
 def test_json_matches_the_gradebook(batch):
@@ -142,6 +145,12 @@ def test_refuses_to_write_the_gradebook_over_a_submission(tmp_path):
     with contextlib.redirect_stderr(io.StringIO()):
         assert grade.main([str(sub), "--out", str(sub)]) == 2
     assert sub.read_text() == "{}"
+
+
+def test_an_empty_folder_is_an_error_not_an_empty_gradebook(tmp_path):
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        assert grade.main([str(tmp_path), "--out", str(tmp_path / "g.csv")]) == 2
+    assert "no .ipynb submissions" in err.getvalue() and not (tmp_path / "g.csv").exists()
 
 
 def test_folders_take_notebooks_and_skip_hidden_files(tmp_path):
