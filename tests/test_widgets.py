@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from adamedu import optimizers, surfaces, trajectory
-from adamedu.widgets import LR_RANGE, explore
+from adamedu import counterexample, optimizers, surfaces, trajectory
+from adamedu.widgets import LR_RANGE, explore, explore_counterexample
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -262,3 +262,105 @@ def test_steps_change_keeps_the_layout_and_contours():
     assert ex._ax_path.get_position().bounds == box
     assert list(ex._ax_path.collections) == contours
     assert ex.trajectories[0].steps == 300
+
+
+# ------------------------------------------------------------- the online counterexample
+
+def test_online_explorer_shows_the_runs_of_counterexample_compare():
+    ex = explore_counterexample(C=3, steps=300)
+    adam, amsgrad = counterexample.compare(C=3.0, steps=300)
+    np.testing.assert_array_equal(ex.runs[0].x, adam.x)
+    np.testing.assert_array_equal(ex.runs[1].x, amsgrad.x)
+    assert ex.values == {"C": 3.0, "beta2": None, "steps": 300, "lr": 0.5}
+    assert ex.readout[0] == (f"Adam (C=3, beta1=0, beta2=0.1, lr=0.5/sqrt(t), 300 steps): "
+                             f"final x = {adam.final_x:+.3f}, average regret R_T/T = "
+                             f"{adam.average_regret[-1]:.3f}")
+    assert ex.readout[1].startswith("AMSGrad (C=3, beta1=0, beta2=0.1,")
+    assert ex.readout[2].endswith("2(C - 2)/3 = 0.667; the optimum x = -1 has 0")
+
+
+def test_online_set_changes_readout_and_image_and_paper_beta2_follows_C():
+    ex = explore_counterexample()
+    png, readout = ex.png, ex.readout
+    assert ex.runs[0].final_x > 0.99 and ex.runs[1].final_x < -0.99  # the lesson's claim
+    ex.set(C=10)
+    assert ex.runs[0].beta2 == pytest.approx(1 / 101)  # beta2=None: the paper's 1/(1+C^2)
+    assert ex.readout != readout and not np.array_equal(decode(ex.png), decode(png))
+    ex.set(beta2=0.999)
+    assert ex.values["beta2"] == 0.999 and ex.runs[0].final_x < -0.99
+
+
+def test_online_sliders_run_the_same_code_as_set():
+    by_slider, by_set = explore_counterexample(steps=100), explore_counterexample(steps=100)
+    by_slider._C.value = 7.5
+    by_slider._beta2.value = 0.5
+    by_set.set(C=7.5, beta2=0.5)
+    assert by_slider.values == by_set.values
+    assert by_slider.readout == by_set.readout and by_slider.png == by_set.png
+    by_slider._beta2.value = "paper"
+    assert by_slider.values["beta2"] is None
+
+
+@pytest.mark.parametrize("values", [
+    {"C": 2.5, "beta2": 0.001, "steps": 10000},
+    {"C": 20, "beta2": 0.999, "steps": 10000},
+    {"C": 2.5, "beta2": 0.0, "steps": 3},
+    {"C": 20, "beta2": 0.999999, "steps": 30},
+    {"C": 2.0001, "beta2": None, "steps": 3000},
+])
+def test_online_extremes_give_a_plot_and_a_message(values):
+    ex = explore_counterexample(**values)  # warnings are errors here
+    assert decode(ex.png).shape[0] > 100 and decode(ex.still_png()).shape == decode(ex.png).shape
+    assert all("final x = " in line for line in ex.readout[:2])
+
+
+@pytest.mark.parametrize("values, note", [
+    ({"C": 50}, "C=50 is outside the slider's range [2.5, 20]; using 20"),
+    ({"steps": 20000}, "steps=20000 is outside the slider's range [3, 10000]; using 10000"),
+])
+def test_online_out_of_range_values_are_clamped_and_explained(values, note):
+    ex = explore_counterexample(steps=100)
+    ex.set(**values)
+    assert f"note: {note}" in ex.readout
+    ex.set(C=3)
+    assert not any(line.startswith("note:") for line in ex.readout)
+
+
+def test_online_values_between_the_stops_are_added_to_the_sliders():
+    ex = explore_counterexample(steps=50, beta2=0.2)
+    assert ex._beta2.value == 0.2 and ex._steps.value == 50
+    assert ex.runs[0].beta2 == 0.2 and len(ex.runs[0].x) == 51
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"C": 2}, "C must be > "),
+    ({"C": "big"}, "C must be a number, got 'big'"),
+    ({"beta2": 1.0}, r"beta2=1.0 is outside \[0, 1\)"),
+    ({"beta2": float("inf")}, "beta2=inf is not finite"),
+    ({"steps": 2.5}, "steps must be a whole number"),
+    ({"lr": 0.1}, "unknown setting 'lr'"),
+])
+def test_online_invalid_values_raise_a_clear_error_and_change_nothing(values, message):
+    ex = explore_counterexample(steps=100)
+    before, png = ex.values, ex.png
+    with pytest.raises(ValueError, match=message):
+        ex.set(**{"beta2": 0.5, **values})
+    assert ex.values == before and ex.png == png
+
+
+def test_online_failing_update_from_a_slider_shows_a_message_not_a_traceback(monkeypatch):
+    ex = explore_counterexample(steps=100)
+
+    def broken(self):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(type(ex), "_refresh", broken)
+    ex._C.value = 4.0  # must not raise
+    assert "could not update: boom" in ex._readout.value
+
+
+def test_online_display_bundle_holds_the_widget_the_still_image_and_the_readout():
+    ex = explore_counterexample(steps=100)
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    assert base64.b64decode(bundle["image/png"]) == ex.png
+    assert bundle["text/plain"].splitlines() == ex.readout
