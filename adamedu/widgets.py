@@ -729,6 +729,11 @@ class OnlineExplorer(_Sliders):
         self.widget.add_class("adamedu-explorer")
         self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
+        # Laying out costs as much as drawing, and only the axis limits can move the
+        # tick labels: _draw lays out again only when they change.
+        self._layout, self._laid_out = self.figure.get_layout_engine(), None
+        self.figure.set_layout_engine("none")
+        self._title = self.figure.suptitle("", fontsize=10)  # placed by the layout
         self._ax_x, self._ax_regret = self.figure.subplots(1, 2)
         self._ax_x.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = −1")
         self._lines = {label: (self._ax_x.plot([], [], color=plots.color(label))[0],
@@ -826,17 +831,19 @@ class OnlineExplorer(_Sliders):
             x_line.set_label(f"{run.label}: final x = {run.final_x:+.3f}")
             regret_line.set_label(f"{run.label}: {run.average_regret[-1]:.3g}")
             top = max(top, float(regret.max()))
-        steps = self._steps.value
+        steps, top = self._steps.value, 10 ** math.ceil(math.log10(top))
         self._ax_x.set_xlim(0, steps)
         self._ax_regret.set_xlim(1, steps)
-        self._ax_regret.set_ylim(_REGRET_FLOOR, 10 ** math.ceil(math.log10(top)))
+        self._ax_regret.set_ylim(_REGRET_FLOOR, top)
         self._ax_x.legend(loc="center right", fontsize=8)
         self._ax_regret.legend(loc="lower left", fontsize=8, title="$R_T/T$ at the end",
                                title_fontsize=8)
         adam = self._runs[0]
         paper = " (the paper's 1/(1+C²))" if self.values["beta2"] is None else ""
-        self.figure.suptitle(f"C = {adam.C:g}, β₁ = 0, β₂ = {adam.beta2:.3g}{paper}",
-                             fontsize=10)
+        self._title.set_text(f"C = {adam.C:g}, β₁ = 0, β₂ = {adam.beta2:.3g}{paper}")
+        if self._laid_out != (steps, top):
+            self._layout.execute(self.figure)
+            self._laid_out = (steps, top)
         self._canvas.draw()
         self.image.value = _png(np.asarray(self._canvas.buffer_rgba()))
 

@@ -364,3 +364,10 @@ def test_online_display_bundle_holds_the_widget_the_still_image_and_the_readout(
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
     assert base64.b64decode(bundle["image/png"]) == ex.png
     assert bundle["text/plain"].splitlines() == ex.readout
+
+
+def test_online_explorer_image_does_not_depend_on_the_path_to_its_settings():
+    moved = explore_counterexample(steps=300)
+    for values in ({"C": 20}, {"steps": 30}, {"steps": 300}, {"C": 3.5}, {"beta2": 0.5}):
+        moved.set(**values)  # the last change keeps the axis limits: no new layout
+    assert moved.png == explore_counterexample(C=3.5, beta2=0.5, steps=300).png
