@@ -23,7 +23,7 @@ import numpy as np
 from adamedu import optimizers, surfaces, trajectory
 
 __all__ = ["ANSWERS", "NOT_ATTEMPTED", "by_name", "notebook_answers", "judge", "outcome_of",
-           "run_function", "cases_for"]
+           "run_function", "changed_inputs", "cases_for"]
 
 NOT_ATTEMPTED = "not attempted yet"
 RTOL, ATOL = 1e-8, 1e-12          # arrays: torch-equal math agrees far closer than this
@@ -209,8 +209,7 @@ def _momentum_cases(rng):
     return out
 
 
-def _heavy_ball(theta, grad, buf, lr, momentum, *, nesterov=False, dampened=False,
-                velocity=False):
+def _heavy_ball(theta, grad, buf, lr, momentum, *, dampened=False, velocity=False):
     if buf is None:
         buf = grad.copy() if not velocity else -lr * grad
     elif velocity:
@@ -219,7 +218,7 @@ def _heavy_ball(theta, grad, buf, lr, momentum, *, nesterov=False, dampened=Fals
         buf = momentum * buf + (1 - momentum if dampened else 1) * grad
     if velocity:
         return theta + buf, buf
-    return theta - lr * (grad + momentum * buf if nesterov else buf), buf
+    return theta - lr * buf, buf
 
 
 _FIRST_BUF = ("on the first step buf is None: the buffer starts as a copy of the gradient "
@@ -277,6 +276,16 @@ def _rmsprop_model(theta, grad, v, lr, alpha, eps, *, eps_inside=False, swapped=
 
 _T_FIRST = "t must be incremented before the bias correction, so the first step uses t = 1"
 _EPS_INSIDE = "eps belongs outside the square root: divide by sqrt(...) + eps, not sqrt(... + eps)"
+
+
+def _adam_family_slips(v="v"):
+    """The slips AMSGrad and AdamW share, tried after their own; `v` is what the bias
+    correction divides. (adam_step tries them in its own order, which settles near-ties.)"""
+    return ((_EPS_INSIDE, _with(eps_inside=True)),
+            (f"no bias correction: divide m by (1 - beta1**t) and {v} by (1 - beta2**t)",
+             _with(bias=False)),
+            _FIXED_BETAS)
+
 
 # --------------------------------------------------------------------------- the answers
 
@@ -391,11 +400,7 @@ ANSWERS = (
             ("take the max over the raw v, then bias-correct it with the current "
              "(1 - beta2**t), as torch does", _with(max_of_hat=True)),
             ("update v first, then take max(v_max, new v)", _with(max_before=True)),
-            (_EPS_INSIDE, _with(eps_inside=True)),
-            ("no bias correction: divide m by (1 - beta1**t) and v_max by (1 - beta2**t)",
-             _with(bias=False)),
-            _FIXED_BETAS,
-        ),
+        ) + _adam_family_slips("v_max"),
         hint="as adam_step, but v_max = max(v_max, v) and v_hat = v_max / (1 - beta2**t)",
         subject="optimizers.Adam(amsgrad=True)"),
     FunctionAnswer(
@@ -408,11 +413,7 @@ ANSWERS = (
             ("the decay is scaled by lr: theta * (1 - lr * weight_decay)",
              _with(decay_no_lr=True)),
             ("decay theta before the Adam step, as torch does", _with(decay_after=True)),
-            (_EPS_INSIDE, _with(eps_inside=True)),
-            ("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t)",
-             _with(bias=False)),
-            _FIXED_BETAS,
-        ),
+        ) + _adam_family_slips(),
         hint="theta * (1 - lr * weight_decay), then the Adam step from the raw gradient",
         subject="optimizers.AdamW"),
     ValueAnswer("adamw_shrink", "ex06_when_adam_fails", 1, 0.999,
@@ -461,10 +462,14 @@ def run_function(fn, case, params):
         return {"not_attempted": True}
     except Exception as e:  # the student's code: any exception becomes a reason
         return {"error": f"{type(e).__name__}: {e}"}
-    mutated = [p for p in params if isinstance(case[p], np.ndarray)
-               and not (isinstance(args[p], np.ndarray) and args[p].shape == case[p].shape
-                        and np.array_equal(args[p], case[p]))]
-    return {"value": value, "mutated": mutated}
+    return {"value": value, "mutated": changed_inputs(case, {p: args[p] for p in params})}
+
+
+def changed_inputs(case, after):
+    """Names of the array inputs of `case` whose values in `after` ({name: value}) differ."""
+    return [p for p, a in after.items() if isinstance(case[p], np.ndarray)
+            and not (isinstance(a, np.ndarray) and a.shape == case[p].shape
+                     and np.array_equal(a, case[p]))]
 
 
 def outcome_of(value):

@@ -250,8 +250,8 @@ def _decode(x):
 
 # --------------------------------------------------------------------------- building the run
 
-def build_run(nb, notebook, pristine, rng, results_dir):
-    """The notebook to execute, and per answer: its cases and where its raw results go."""
+def build_run(nb, notebook, pristine, rng, results_dir, call_timeout):
+    """The notebook to execute, and per answer: its cases and its harness cell's index."""
     cells, plan, sources = [], {}, {}
     for cell in pristine["cells"]:
         if cell.get("cell_type") != "code":
@@ -276,9 +276,11 @@ def build_run(nb, notebook, pristine, rng, results_dir):
         spec = {"kind": answer.kind, "params": list(getattr(answer, "params", ())),
                 "lookup": answer.name if answer.kind == "function" else answer.variable,
                 "cases": [_encode_case(c) for c in cases], "max_elements": MAX_ELEMENTS,
-                "path": str(Path(results_dir) / f"{answer.name}.json"), "call_timeout": 0}
-        plan[answer.name] = {"cases": cases, "spec": spec, "cell": len(cells)}
-        cells.append(_cell(f"harness-{answer.name}", ""))
+                "path": str(Path(results_dir) / f"{answer.name}.json"),
+                "call_timeout": call_timeout}
+        plan[answer.name] = {"cases": cases, "cell": len(cells)}
+        cells.append(_cell(f"harness-{answer.name}",
+                           HARNESS.replace("{spec!r}", repr(json.dumps(spec)))))
     return cells, plan, sources
 
 
@@ -401,10 +403,8 @@ def grade_one(path, pristine, seed, opts):
                                             ignore_cleanup_errors=True) as workdir:
             results_dir = Path(tmp) / f"results-{secrets.token_hex(8)}"
             results_dir.mkdir()
-            cells, plan, sources = build_run(nb, notebook, pristine[notebook], rng, results_dir)
-            for name, p in plan.items():
-                p["spec"]["call_timeout"] = max(1.0, opts.cell_timeout / 2)
-                cells[p["cell"]]["source"] = HARNESS.replace("{spec!r}", repr(json.dumps(p["spec"])))
+            cells, plan, sources = build_run(nb, notebook, pristine[notebook], rng, results_dir,
+                                             call_timeout=max(1.0, opts.cell_timeout / 2))
             status = _execute(cells, tmp, workdir, results_dir, opts)
             for answer in answers:
                 try:
@@ -491,11 +491,8 @@ def _outcome(answer, case, r):
         return {"not_attempted": True}
     if "error" in r:
         return {"error": str(r["error"])}
-    after = [_decode(a) for a in r.get("after", [])]
-    mutated = [p for p, a in zip(answer.params, after) if isinstance(case[p], np.ndarray)
-               and not (isinstance(a, np.ndarray) and a.shape == case[p].shape
-                        and np.array_equal(a, case[p]))]
-    return {"value": _decode(r.get("value")), "mutated": mutated}
+    after = dict(zip(answer.params, (_decode(a) for a in r.get("after", []))))
+    return {"value": _decode(r.get("value")), "mutated": checks.changed_inputs(case, after)}
 
 
 def _cell_status(status, cells, cid):
