@@ -150,7 +150,9 @@ def zero_per_device(n_params, n_devices, stage):
         raise ValueError(f"stage={stage!r}: ZeRO has stages 0 (no sharding), 1, 2 and 3")
     if n_devices < 1:
         raise ValueError(f"n_devices={n_devices!r}: need at least one device")
-    weights, grads, optimizer_state = 2.0, 2.0, 12.0
+    mixed = RECIPES["mixed (bf16 + fp32 master)"]
+    weights, grads = mixed["weights"], mixed["grads"]
+    optimizer_state = mixed["master"] + mixed["m"] + mixed["v"]
     sharded = {0: 0.0, 1: optimizer_state, 2: optimizer_state + grads,
                3: optimizer_state + grads + weights}[stage]
     return n_params * ((weights + grads + optimizer_state - sharded) + sharded / n_devices)

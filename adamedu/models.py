@@ -75,8 +75,11 @@ class _Model:
         return 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in weights)
 
     def loss(self, params, X, y):
-        """Mean cross-entropy (plus the L2 penalty) on the rows ``X, y``."""
-        return self.loss_and_grad(params, X, y)[0]
+        """Mean cross-entropy (plus the L2 penalty) on the rows ``X, y``; the value
+        ``loss_and_grad`` returns, without computing the gradient."""
+        X, y = self._check(X, y)
+        weights = [a for a in self.unpack(params) if a.ndim == 2]
+        return self._cross_entropy(_log_softmax(self.logits(params, X)), y) + self._penalty(weights)
 
     def predict(self, params, X):
         """The most likely class for every row of ``X``."""
@@ -93,15 +96,17 @@ class _Model:
         return FullBatchProblem(self, X, y, seed)
 
     @staticmethod
-    def _dlogits(logits, y):
+    def _cross_entropy(log_p, y):
+        """Mean cross-entropy from the log-probabilities ``log_p`` of the rows."""
+        return -float(np.mean(log_p[np.arange(len(y)), y]))
+
+    @classmethod
+    def _dlogits(cls, logits, y):
         """Mean cross-entropy and its gradient with respect to the logits."""
         log_p = _log_softmax(logits)
-        n = len(y)
-        rows = np.arange(n)
-        loss = -float(np.mean(log_p[rows, y]))
         d = np.exp(log_p)
-        d[rows, y] -= 1.0
-        return loss, d / n
+        d[np.arange(len(y)), y] -= 1.0
+        return cls._cross_entropy(log_p, y), d / len(y)
 
 
 class SoftmaxRegression(_Model):
@@ -184,7 +189,7 @@ class FullBatchProblem:
         self.start = model.init(seed)
 
     def loss(self, theta):
-        return self.model.loss_and_grad(theta, self.X, self.y)[0]
+        return self.model.loss(theta, self.X, self.y)
 
     def grad(self, theta):
         return self.model.loss_and_grad(theta, self.X, self.y)[1]

@@ -51,8 +51,7 @@ def _run(optimizer, problem, start, steps):
         problem.reset()
     run = trajectory.run(optimizer, problem, start=start, steps=steps)
     losses = np.full(steps + 1, np.inf)
-    good = len(run.losses) if run.diverged_at is None else min(run.diverged_at, len(run.losses))
-    losses[:good] = run.losses[:good]
+    losses[:len(run.losses)] = run.losses
     return losses
 
 
@@ -153,29 +152,29 @@ def warmup_cosine(lr, steps, warmup=0, final=0.0):
 def run_schedule(optimizer, problem, lrs, start=None, **fixed):
     """Losses (len(lrs) + 1, start included) of a run whose step t uses learning rate lrs[t-1].
 
-    A new optimizer is built every step with that step's lr; the state (t, m, v, ...)
+    A new optimizer is built for every step with that step's lr; the state (t, m, v, ...)
     carries over, exactly as when a scheduler changes lr inside torch's optimizer.
-    A run that diverges gets loss inf from then on.
+    The run is `trajectory.run` (after `problem.reset()` if the problem has one); a run
+    that diverges gets loss inf from the step where it diverged on.
     """
     build = _builder(optimizer)
-    if start is None and not hasattr(problem, "start"):
-        raise ValueError("this problem has no default start point; pass start=...")
-    theta = np.array(problem.start if start is None else start, dtype=float)
-    losses = np.full(len(lrs) + 1, np.inf)
-    losses[0] = problem.loss(theta)
-    state = None
-    if hasattr(problem, "reset"):
-        problem.reset()
-    with np.errstate(all="ignore"):
-        for t, lr in enumerate(lrs, start=1):
-            opt = build(lr=float(lr), **fixed)
-            state = opt.init(theta) if state is None else state
-            theta, state = opt.step(theta, problem.grad(theta), state)
-            loss = problem.loss(theta)
-            if not (np.all(np.isfinite(theta)) and np.isfinite(loss)):
-                break
-            losses[t] = loss
-    return losses
+    if len(lrs) == 0:
+        raise ValueError("lrs is empty: give one learning rate per step")
+    return _run(_Scheduled([build(lr=float(lr), **fixed) for lr in lrs]), problem, start, len(lrs))
+
+
+class _Scheduled:
+    """An optimizer for `trajectory.run` that steps with `opts[t - 1]` at step t,
+    carrying one state through all of them."""
+
+    def __init__(self, opts):
+        self.opts, self.label = opts, opts[0].label
+
+    def init(self, theta):
+        return self.opts[0].init(theta)
+
+    def step(self, theta, grad, state):
+        return self.opts[state.t].step(theta, grad, state)
 
 
 class Rescaled:

@@ -10,9 +10,11 @@ is exactly zero on most steps: the sparse gradients Adagrad was designed for.
     >>> bool(abs(traj.final_point - toy.w_true).max() < 1e-3)
     True
 """
+import math
+
 import numpy as np
 
-from adamedu.trajectory import Trajectory
+from adamedu import trajectory
 
 __all__ = ["RareFeature"]
 
@@ -78,26 +80,23 @@ class RareFeature:
 
         Returns a `trajectory.Trajectory` whose `losses` are full-data losses and whose
         `states` holds the optimizer state after every step (states[0] is the initial one).
-        The run stops early, with `diverged_at` set, if theta stops being finite.
+        The run (`trajectory.run`, with no bound on |theta|) stops early, with `diverged_at`
+        set, if the gradient, theta or the loss stops being finite.
         """
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-            raise ValueError(f"steps={steps!r} must be a whole number >= 0 (the number of "
-                             f"updates).")
-        theta = self.start.copy() if start is None else np.array(start, dtype=float)
-        state = optimizer.init(theta)
-        points, losses, states = [theta], [self.loss(theta)], [state]
-        diverged_at, reason = None, ""
-        with np.errstate(all="ignore"):
-            for k in range(1, steps + 1):
-                theta, state = optimizer.step(theta, self.sample_grad(theta, k - 1), state)
-                loss = self.loss(theta)
-                if not (np.isfinite(theta).all() and np.isfinite(loss)):
-                    diverged_at, reason = k, "theta or the loss stopped being finite"
-                    break
-                points.append(theta)
-                losses.append(loss)
-                states.append(state)
-        return Trajectory(points=np.array(points), losses=np.array(losses),
-                          diverged_at=diverged_at, reason=reason,
-                          label=optimizer.label if label is None else label,
-                          minima=self.minima, states=states)
+        return trajectory.run(optimizer, _SampleStream(self), start=start, steps=steps,
+                              record_states=True, bound=math.inf, label=label)
+
+
+class _SampleStream:
+    """`toy` as a *problem* whose k-th `grad` call returns sample (k - 1)'s gradient
+    (`trajectory.run` calls `grad` once per step); `loss` is the full-data loss."""
+
+    def __init__(self, toy):
+        self.toy, self.start, self.minima, self._k = toy, toy.start, toy.minima, 0
+
+    def loss(self, theta):
+        return self.toy.loss(theta)
+
+    def grad(self, theta):
+        self._k += 1
+        return self.toy.sample_grad(theta, self._k - 1)

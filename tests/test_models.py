@@ -43,6 +43,16 @@ def test_gradient_matches_central_finite_differences(build, l2):
     assert _relative_error(grad, numeric) < 1e-6
 
 
+@pytest.mark.parametrize("build", MODELS, ids=["softmax", "mlp"])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_loss_is_exactly_the_loss_of_loss_and_grad(build, l2):
+    # loss() skips the gradient; it must still return the very same number.
+    model = build(l2)
+    X, y = _toy(seed=4)
+    params = model.init(seed=5) + np.random.default_rng(6).normal(0, 0.5, model.n_params)
+    assert model.loss(params, X, y) == model.loss_and_grad(params, X, y)[0]
+
+
 def test_l2_penalty_and_its_gradient_cover_weights_not_biases():
     model = models.MLP(5, 4, 3, l2=0.5)
     plain = models.MLP(5, 4, 3)
