@@ -16,7 +16,7 @@ from adamedu import optimizers as _optimizers
 from adamedu import surfaces as _surfaces
 from adamedu import trajectory as _trajectory
 
-__all__ = ["STYLE", "COLORS", "apply_style", "color", "contour", "paths", "loss_curves",
+__all__ = ["STYLE", "COLORS", "apply_style", "color", "distinct_colors", "contour", "paths", "loss_curves",
            "small_multiples", "on_surfaces"]
 
 STYLE = {
@@ -81,7 +81,7 @@ def _as_list(trajectories):
     return list(trajectories) if isinstance(trajectories, (list, tuple)) else [trajectories]
 
 
-def _distinct_colors(labels):
+def distinct_colors(labels):
     """One colour per label; repeated colours in one figure are replaced by unused ones."""
     used, out = set(), []
     for label in labels:
@@ -155,7 +155,7 @@ def paths(surface, trajectories, ax=None, title=None, legend=True):
     ax = contour(surface, ax=ax, title=title)
     trajs = _as_list(trajectories)
     starts = set()
-    for traj, c in zip(trajs, _distinct_colors([t.label for t in trajs])):
+    for traj, c in zip(trajs, distinct_colors([t.label for t in trajs])):
         p = traj.points
         if p.ndim != 2 or p.shape[1] != 2:
             raise ValueError(f"paths() draws 2-D trajectories; {traj.label!r} has points of "
@@ -193,7 +193,7 @@ def loss_curves(trajectories, ax=None, log=True, title=None):
     negative = any(np.any(t.losses < 0) for t in trajs)
     zeros = any(np.any(t.losses == 0) for t in trajs)
     log_axis = log and not negative
-    for traj, c in zip(trajs, _distinct_colors([t.label for t in trajs])):
+    for traj, c in zip(trajs, distinct_colors([t.label for t in trajs])):
         steps = np.arange(len(traj.losses))
         y = np.where(traj.losses > 0, traj.losses, np.nan) if log_axis else traj.losses
         ax.plot(steps, y, color=c, label=_legend_label(traj))

@@ -74,7 +74,6 @@ _GD_LR = {"quadratic": (0.1, 0.01), "rotated_quadratic": (0.1, 0.01),  # (GD, mo
 _SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "alpha": "α", "momentum": "μ",
             "weight_decay": "λ"}
 _WIDTH, _PANEL_HEIGHT, _LINE_HEIGHT = 8.0, 3.0, 0.2  # inches, at dpi 80
-_EXTRA_COLORS = ("#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833")
 
 
 def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):
@@ -116,6 +115,15 @@ def _clamp(key, value, low, high, notes, why=""):
     notes.append(f"{key}={_fmt(value)} is outside the slider's range "
                  f"[{_fmt(low)}, {_fmt(high)}]{why}; using {_fmt(new)}")
     return new
+
+
+def _whole(key, value, low, high, notes):
+    """value as an int clipped to [low, high] (with a note), or a ValueError if it is
+    not a whole number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value) or value != int(value):
+        raise ValueError(f"{key} must be a whole number, got {value!r}")
+    return int(_clamp(key, int(value), low, high, notes))
 
 
 def _exit_point(p, q, xlim, ylim):
@@ -200,10 +208,10 @@ def _png(rgba):
 
 
 class _Sliders:
-    """What every explorer shares. A subclass builds `widget`, `image` (an
-    ipywidgets.Image) and `_readout` (an ipywidgets.HTML), and defines `_plan(values,
-    notes)` (validate everything, return the writes), `_refresh()` (recompute, redraw,
-    set `_readout_lines`) and `still_png()`."""
+    """What every explorer shares. A subclass builds its controls, passes them to
+    `_build_view`, listens to them with `_guarded`, and defines `_plan(values, notes)`
+    (validate everything, return the writes), `_refresh()` (recompute, redraw, set
+    `_readout_lines`) and `still_png()`."""
 
     _quiet_depth = 0
     _notes = ()
@@ -236,14 +244,26 @@ class _Sliders:
         data["text/plain"] = "\n".join(self._readout_lines)
         return data
 
-    def _safely(self, update):
-        """Run a slider's update; an error goes to the readout, never a traceback."""
-        if self._quiet_depth:
-            return
-        try:
-            update()
-        except Exception as err:  # a slider must never leave a traceback in a lesson
-            self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
+    def _build_view(self, controls):
+        """`widget`: the controls above the figure (`image`) and the readout."""
+        self.image = W.Image(format="png")
+        self.image.add_class("adamedu-plot")
+        self._readout = W.HTML()
+        self._readout.add_class("adamedu-readout")
+        self.widget = W.VBox([controls, self.image, self._readout])
+        self.widget.add_class("adamedu-explorer")
+
+    def _guarded(self, update):
+        """A widget listener that runs update(new value), except for writes made by
+        set() itself; an error goes to the readout, never a traceback."""
+        def listener(change):
+            if self._quiet_depth:
+                return
+            try:
+                update(change["new"])
+            except Exception as err:  # a slider must never leave a traceback in a lesson
+                self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
+        return listener
 
     @contextlib.contextmanager
     def _quiet(self):
@@ -276,7 +296,6 @@ class Explorer(_Sliders):
         self._choices[self._surface.name] = self._surface
         self._runs = {name: _Run(name, self._surface.name) for name in names}
         self._bg_key = None
-        self._trajectories = []
         self._build_widgets()
         self._build_figure()
         self.set(steps=steps, start=start, **values)
@@ -296,7 +315,7 @@ class Explorer(_Sliders):
     @property
     def trajectories(self):
         """The current `trajectory.Trajectory` of each optimizer."""
-        return list(self._trajectories)
+        return [run.cache[1] for run in self._runs.values()]
 
     @property
     def values(self):
@@ -355,12 +374,7 @@ class Explorer(_Sliders):
         else:
             tabs = W.Tab(children=boxes, titles=[optimizers.make(n).label for n in self._runs])
             controls = W.HBox([tabs, shared])
-        self.image = W.Image(format="png")
-        self.image.add_class("adamedu-plot")
-        self._readout = W.HTML()
-        self._readout.add_class("adamedu-readout")
-        self.widget = W.VBox([controls, self.image, self._readout])
-        self.widget.add_class("adamedu-explorer")
+        self._build_view(controls)
 
     @staticmethod
     def _control(p, value, style, layout):
@@ -385,13 +399,13 @@ class Explorer(_Sliders):
                 self.set(start=(self._x0.value, self._y0.value))
             else:
                 self.set(**{key: new})
-        return lambda change: self._safely(lambda: update(change["new"]))
+        return self._guarded(update)
 
-    def _set_start_range(self, start=None):
+    def _set_start_range(self):
+        """Fit the start sliders to the surface's window and put them on its start."""
         s = self._surface
-        start = s.start if start is None else start
         with self._quiet():
-            for w, (lo, hi), v in ((self._x0, s.xlim, start[0]), (self._y0, s.ylim, start[1])):
+            for w, (lo, hi), v in ((self._x0, s.xlim, s.start[0]), (self._y0, s.ylim, s.start[1])):
                 w.min, w.max = -1e300, 1e300  # widen first so min/max never cross
                 step = 10.0 ** math.floor(math.log10((hi - lo) / 100))  # 0.01 or 0.1: round
                 w.min, w.max, w.step = float(lo), float(hi), step        # starts sit on it
@@ -406,11 +420,7 @@ class Explorer(_Sliders):
         if "surface" in values:
             plan.append(self._plan_surface(values.pop("surface")))
         if "steps" in values:
-            steps = values.pop("steps")
-            if isinstance(steps, bool) or not isinstance(steps, numbers.Real) \
-                    or not math.isfinite(steps) or steps != int(steps):
-                raise ValueError(f"steps must be a whole number, got {steps!r}")
-            steps = int(_clamp("steps", int(steps), *STEPS_RANGE, notes))
+            steps = _whole("steps", values.pop("steps"), *STEPS_RANGE, notes)
             plan.append(lambda: setattr(self._steps, "value", steps))
         if "start" in values:
             plan.append(self._plan_start(values.pop("start"), notes))
@@ -430,12 +440,10 @@ class Explorer(_Sliders):
         return plan
 
     def _plan_surface(self, surface):
-        if isinstance(surface, surfaces.Surface):
-            new = surface
-        elif isinstance(surface, str) and self._choices.get(surface) is not None:
+        if isinstance(surface, str) and self._choices.get(surface) is not None:
             new = self._choices[surface]
         else:
-            new = surfaces.get(surface)  # raises ValueError naming the choices
+            new = surfaces.get(surface)  # passes a Surface through; a bad name raises
 
         def apply():
             changed = new is not self._surface
@@ -451,7 +459,7 @@ class Explorer(_Sliders):
 
     def _plan_start(self, start, notes):
         if start is None:
-            return lambda: self._set_start_range()
+            return self._set_start_range
         try:
             x, y = start
         except (TypeError, ValueError):
@@ -523,13 +531,7 @@ class Explorer(_Sliders):
         gs = fig.add_gridspec(1, 2, width_ratios=(1.15, 1.0))
         self._ax_path = fig.add_subplot(gs[0])
         self._ax_loss = fig.add_subplot(gs[1])
-        colors, used = [], set()
-        for run in self._runs.values():
-            c = plots.color(optimizers.make(run.name).label)
-            if c in used:
-                c = next(x for x in _EXTRA_COLORS if x not in used)
-            used.add(c)
-            colors.append(c)
+        colors = plots.distinct_colors([optimizers.make(n).label for n in self._runs])
         self._start_marker, = self._ax_path.plot(
             [], [], linestyle="none", marker="o", markersize=7, color="white",
             markeredgecolor="black", markeredgewidth=1.2, zorder=6, animated=True)
@@ -592,11 +594,12 @@ class Explorer(_Sliders):
         """Recompute what changed, redraw the moving artists, update image and readout."""
         if self._bg_key != (self._surface, self._steps.value):
             self._draw_background()
-        self._trajectories = [self._trajectory(run) for run in self._runs.values()]
+        for run in self._runs.values():
+            self._rerun_if_changed(run)
         self._draw_runs()
         self._write_readout()
 
-    def _trajectory(self, run):
+    def _rerun_if_changed(self, run):
         hp = run.hyperparams()
         start = (self._x0.value, self._y0.value)
         key = (tuple(sorted(hp.items())), self._surface, start, self._steps.value)
@@ -604,12 +607,11 @@ class Explorer(_Sliders):
             opt = optimizers.make(run.name, **hp)
             run.cache = (key, trajectory.run(opt, self._surface, start=start,
                                              steps=self._steps.value))
-        return run.cache[1]
 
     def _draw_runs(self):
         s = self._surface
         low, high = self._loss_range
-        for run, traj in zip(self._runs.values(), self._trajectories):
+        for run, traj in zip(self._runs.values(), self.trajectories):
             pts = traj.points
             run.path.set_data(pts[:, 0], pts[:, 1])
             diverged = traj.diverged_at is not None
@@ -656,7 +658,7 @@ class Explorer(_Sliders):
 
     def _write_readout(self):
         lines, rows = [], []
-        for run, traj in zip(self._runs.values(), self._trajectories):
+        for run, traj in zip(self._runs.values(), self.trajectories):
             label, result = run.label(), self._result(traj)
             lines.append(f"{label} ({run.settings()}): {result}")
             if traj.diverged_at is not None:
@@ -720,13 +722,7 @@ class OnlineExplorer(_Sliders):
         for key, w in (("C", self._C), ("beta2", self._beta2), ("steps", self._steps)):
             w.add_class(f"adamedu-{key.lower()}")
             w.observe(self._listener(key), names="value")
-        self.image = W.Image(format="png")
-        self.image.add_class("adamedu-plot")
-        self._readout = W.HTML()
-        self._readout.add_class("adamedu-readout")
-        self.widget = W.VBox([W.HBox([self._C, self._beta2, self._steps]), self.image,
-                              self._readout])
-        self.widget.add_class("adamedu-explorer")
+        self._build_view(W.HBox([self._C, self._beta2, self._steps]))
         self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
         # Laying out costs as much as drawing, and only the axis limits can move the
@@ -779,9 +775,7 @@ class OnlineExplorer(_Sliders):
         slider.value = value
 
     def _listener(self, key):
-        def update(new):
-            self.set(**{key: None if new == _PAPER else new})
-        return lambda change: self._safely(lambda: update(change["new"]))
+        return self._guarded(lambda new: self.set(**{key: None if new == _PAPER else new}))
 
     def _plan(self, values, notes):
         plan = []
@@ -794,10 +788,7 @@ class OnlineExplorer(_Sliders):
             elif key == "beta2":
                 plan.append(self._plan_beta2(value))
             elif key == "steps":
-                if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-                        or not math.isfinite(value) or value != int(value):
-                    raise ValueError(f"steps must be a whole number, got {value!r}")
-                steps = int(_clamp("steps", int(value), *ONLINE_STEPS_RANGE, notes))
+                steps = _whole("steps", value, *ONLINE_STEPS_RANGE, notes)
                 plan.append(lambda: self._select(self._steps, steps, str))
             else:
                 raise ValueError(f"unknown setting {key!r}: the explorer takes C, beta2, steps")

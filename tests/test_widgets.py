@@ -310,8 +310,11 @@ def test_online_sliders_run_the_same_code_as_set():
 ])
 def test_online_extremes_give_a_plot_and_a_message(values):
     ex = explore_counterexample(**values)  # warnings are errors here
-    assert decode(ex.png).shape[0] > 100 and decode(ex.still_png()).shape == decode(ex.png).shape
-    assert all("final x = " in line for line in ex.readout[:2])
+    assert decode(ex.png).shape[0] > 100
+    for line in ex.readout[:2]:  # each run reports a feasible final x and a finite regret
+        x = float(line.split("final x = ")[1].split(",")[0])
+        regret = float(line.split("R_T/T = ")[1])
+        assert -1 <= x <= 1 and np.isfinite(regret)
 
 
 @pytest.mark.parametrize("values, note", [
