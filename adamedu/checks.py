@@ -233,7 +233,7 @@ _MOMENTUM_MISTAKES = (
 )
 
 
-# --------------------------------------------------------------------------- ex02, ex03
+# --------------------------------------------------------------------------- ex03, ex04
 
 def _adagrad_cases(rng):
     out = []
@@ -321,29 +321,29 @@ ANSWERS = (
                 wrong=((0.25, "0.25 = 1/L reaches the minimum in one step; the limit is 2/L"),
                        (2.0, "the curvature of 2 x**2 is L = 4, not 2"),
                        (1.0, "the curvature of 2 x**2 is L = 4, not 2"))),
-    # ex02: Adagrad
+    # ex03: Adagrad
     FunctionAnswer(
-        "adagrad_step", "ex02_adagrad", 7, ("theta", "grad", "state_sum", "lr", "eps"),
+        "adagrad_step", "ex03_adagrad", 7, ("theta", "grad", "state_sum", "lr", "eps"),
         ("theta", "state_sum"), _adagrad_cases, _adagrad_ref,
         mistakes=((_EPS_INSIDE, lambda **c: _adagrad_model(**c, eps_inside=True)),
                   ("add grad**2 to state_sum before dividing: the current gradient counts "
                    "in its own step", lambda **c: _adagrad_model(**c, old_sum=True))),
         hint="state_sum + grad**2, then theta - lr * grad / (sqrt(state_sum) + eps)",
         subject="optimizers.Adagrad"),
-    ValueAnswer("accumulator", "ex02_adagrad", 1, 25.0, "add the squares of both gradients",
+    ValueAnswer("accumulator", "ex03_adagrad", 1, 25.0, "add the squares of both gradients",
                 wrong=((7.0, "Adagrad adds squared gradients: 3**2 + 4**2"),
                        (5.0, "that is the square root; the accumulator holds the sum itself"))),
-    ValueAnswer("second_step", "ex02_adagrad", 1, 0.8,
+    ValueAnswer("second_step", "ex03_adagrad", 1, 0.8,
                 "lr * g / sqrt(accumulator), with the accumulator including this gradient",
                 wrong=((4 / 3, "include the second gradient in the accumulator before dividing"),
                        (1.0, "the step is lr * 4 / sqrt(9 + 16)"))),
-    ValueAnswer("rate_can_grow", "ex02_adagrad", 1, False,
+    ValueAnswer("rate_can_grow", "ex03_adagrad", 1, False,
                 "the accumulator only ever grows, so lr / (sqrt(sum) + eps) can only shrink",
                 wrong=((True, "the accumulator never decreases, so no coordinate's rate can "
                               "rise; coordinates with small past gradients shrink less"),)),
-    # ex03: RMSprop
+    # ex04: RMSprop
     FunctionAnswer(
-        "rmsprop_step", "ex03_rmsprop", 6, ("theta", "grad", "v", "lr", "alpha", "eps"),
+        "rmsprop_step", "ex04_rmsprop", 6, ("theta", "grad", "v", "lr", "alpha", "eps"),
         ("theta", "v"), _rmsprop_cases, _rmsprop_ref,
         mistakes=((_EPS_INSIDE, lambda **c: _rmsprop_model(**c, eps_inside=True)),
                   ("alpha weighs the old average: v = alpha * v + (1 - alpha) * grad**2",
@@ -352,18 +352,18 @@ ANSWERS = (
                    lambda **c: _rmsprop_model(**c, old_v=True))),
         hint="v = alpha * v + (1 - alpha) * grad**2; theta - lr * grad / (sqrt(v) + eps)",
         subject="optimizers.RMSprop"),
-    ValueAnswer("weight_two_back", "ex03_rmsprop", 2, 0.081,
+    ValueAnswer("weight_two_back", "ex04_rmsprop", 2, 0.081,
                 "unroll v twice: each older term picks up one more factor alpha",
                 wrong=((0.1, "that is the newest gradient's weight, (1 - alpha)"),
                        (0.81, "multiply by (1 - alpha) too: the weight is (1 - alpha) * alpha**2"),
                        (0.09, "two steps back means alpha**2, not alpha**1"))),
-    ValueAnswer("first_step_ratio", "ex03_rmsprop", 2, 10.0,
+    ValueAnswer("first_step_ratio", "ex04_rmsprop", 2, 10.0,
                 "after one step v = (1 - alpha) * g**2; divide g by its square root",
                 wrong=((1.0, "v after one step is only (1 - alpha) * g**2, not g**2"),
                        (100.0, "take the square root of v"))),
-    # ex04: Adam
+    # ex05: Adam
     FunctionAnswer(
-        "adam_step", "ex04_adam", 6,
+        "adam_step", "ex05_adam", 6,
         ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),
         ("theta", "m", "v", "t"), _adam_like_cases, _adam_ref,
         mistakes=(
@@ -377,20 +377,20 @@ ANSWERS = (
         ),
         hint="t + 1; m and v moving averages; m_hat, v_hat; theta - lr * m_hat / (sqrt(v_hat) + eps)",
         subject="optimizers.Adam"),
-    ValueAnswer("m_hat_first", "ex04_adam", 1, 2.0,
+    ValueAnswer("m_hat_first", "ex05_adam", 1, 2.0,
                 "m after one step is (1 - beta1) * g; bias correction divides by (1 - beta1**1)",
                 wrong=((0.2, "that is m; m_hat divides it by 1 - beta1**1 = 0.1"),)),
-    ValueAnswer("constant_g_step", "ex04_adam", 1, 0.01,
+    ValueAnswer("constant_g_step", "ex05_adam", 1, 0.01,
                 "with a constant g, m_hat = g and v_hat = g**2 at every t",
                 wrong=((0.05, "Adam's step does not grow with |g|: m_hat / sqrt(v_hat) = 1"),)),
-    ValueAnswer("no_bias_first_step", "ex04_adam", 2, 0.1 / math.sqrt(0.001),
+    ValueAnswer("no_bias_first_step", "ex05_adam", 2, 0.1 / math.sqrt(0.001),
                 "without correction m = 0.1 g and v = 0.001 g**2 after the first step",
                 wrong=((1.0, "that is with bias correction; without it the ratio is "
                              "0.1 / sqrt(0.001)"),
                        (100.0, "take the square root of v"))),
-    # ex06: AMSGrad and AdamW
+    # ex07: AMSGrad and AdamW
     FunctionAnswer(
-        "amsgrad_step", "ex06_when_adam_fails", 4,
+        "amsgrad_step", "ex07_when_adam_fails", 4,
         ("theta", "grad", "m", "v", "v_max", "t", "lr", "beta1", "beta2", "eps"),
         ("theta", "m", "v", "v_max", "t"), lambda rng: _adam_like_cases(rng, amsgrad=True),
         _adam_ref,
@@ -404,7 +404,7 @@ ANSWERS = (
         hint="as adam_step, but v_max = max(v_max, v) and v_hat = v_max / (1 - beta2**t)",
         subject="optimizers.Adam(amsgrad=True)"),
     FunctionAnswer(
-        "adamw_step", "ex06_when_adam_fails", 4,
+        "adamw_step", "ex07_when_adam_fails", 4,
         ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps", "weight_decay"),
         ("theta", "m", "v", "t"), lambda rng: _adam_like_cases(rng, adamw=True), _adam_ref,
         mistakes=(
@@ -416,18 +416,18 @@ ANSWERS = (
         ) + _adam_family_slips(),
         hint="theta * (1 - lr * weight_decay), then the Adam step from the raw gradient",
         subject="optimizers.AdamW"),
-    ValueAnswer("adamw_shrink", "ex06_when_adam_fails", 1, 0.999,
+    ValueAnswer("adamw_shrink", "ex07_when_adam_fails", 1, 0.999,
                 "AdamW multiplies theta by (1 - lr * weight_decay) before each step",
                 wrong=((0.99, "torch scales the decay by lr: 1 - 0.1 * 0.01"),
                        (0.001, "that is how much is removed; the factor is 1 minus that"))),
-    ValueAnswer("l2_is_rescaled", "ex06_when_adam_fails", 1, True,
+    ValueAnswer("l2_is_rescaled", "ex07_when_adam_fails", 1, True,
                 "with L2, weight_decay * theta is added to the gradient before m and v",
                 wrong=((False, "L2 adds weight_decay * theta to the gradient, so it passes "
                                "through m_hat / sqrt(v_hat) like the rest of it"),)),
-    # ex07: tuning
-    TuningAnswer("tune_momentum", "ex07_hyperparameters", 5, "MOMENTUM_HP", "momentum",
+    # ex08: tuning
+    TuningAnswer("tune_momentum", "ex08_hyperparameters", 5, "MOMENTUM_HP", "momentum",
                  ("lr", "momentum"), "quadratic", 30, 1e-6),
-    TuningAnswer("tune_adam", "ex07_hyperparameters", 5, "ADAM_HP", "adam",
+    TuningAnswer("tune_adam", "ex08_hyperparameters", 5, "ADAM_HP", "adam",
                  ("lr", "beta1", "beta2"), "rosenbrock", 500, 1e-4),
 )
 
@@ -441,7 +441,7 @@ def by_name(name):
 
 
 def notebook_answers(notebook):
-    """The answers of one exercise notebook (e.g. "ex04_adam"), in order."""
+    """The answers of one exercise notebook (e.g. "ex05_adam"), in order."""
     return [a for a in ANSWERS if a.notebook == notebook]
 
 
@@ -595,7 +595,7 @@ def run_tuning(answer, hp):
     loss = traj.final_loss
     detail = f"loss {loss:.3g} after {answer.steps} steps (target < {answer.target:g})"
     if not loss < answer.target:
-        return f"{detail}. Hint: compare a few settings with the sweep in lesson 07", detail
+        return f"{detail}. Hint: compare a few settings with the sweep in lesson 08", detail
     return None, detail
 
 

@@ -93,12 +93,12 @@ def test_submissions_and_repo_are_untouched(batch):
     assert _snapshot(batch["subs"]) == batch["before"]
     assert _tree_hash() == batch["repo_before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "grades.json"]
-    assert not (ROOT / "ex04_adam.ipynb").exists()
+    assert not (ROOT / "ex05_adam.ipynb").exists()
 
 
 def test_suspicious_answer_cells_are_flagged(batch):
-    assert "optimizers" in batch["rows"]["monkeypatch_ex04.ipynb"]["flags"]
-    assert batch["rows"]["perfect_ex04_adam.ipynb"]["flags"] == ""
+    assert "optimizers" in batch["rows"]["monkeypatch_ex05.ipynb"]["flags"]
+    assert batch["rows"]["perfect_ex05_adam.ipynb"]["flags"] == ""
 
 
 def test_progress_is_reported_on_stderr(batch):
@@ -106,7 +106,7 @@ def test_progress_is_reported_on_stderr(batch):
     assert f"[{n}/{n}]" in batch["stderr"] and "not graded" in batch["stderr"]
     assert sum(line.startswith("[") for line in lines) == n  # one line per submission
     assert any(line.endswith("empty.ipynb: NOT GRADED (the file is empty)") for line in lines)
-    assert any(line.endswith("perfect_ex04_adam.ipynb: 10/10") for line in lines)
+    assert any(line.endswith("perfect_ex05_adam.ipynb: 10/10") for line in lines)
 
 
 def test_json_matches_the_gradebook(batch):
@@ -118,7 +118,7 @@ def test_json_matches_the_gradebook(batch):
 
 def test_exit_code_zero_when_everything_is_graded(tmp_path):
     sub = tmp_path / "sub.ipynb"
-    sub.write_bytes((ROOT / "exercises/ex02_adagrad.ipynb").read_bytes())
+    sub.write_bytes((ROOT / "exercises/ex03_adagrad.ipynb").read_bytes())
     with contextlib.redirect_stderr(io.StringIO()):
         code = grade.main([str(sub), "--out", str(tmp_path / "g.csv")])
     assert code == 0  # a graded zero is still graded
@@ -129,14 +129,14 @@ def test_exit_code_zero_when_everything_is_graded(tmp_path):
 
 def test_memorized_answers_pass_in_the_notebook_but_not_the_grader(batch):
     """The in-notebook inputs are fixed; the grader's are fresh, so memorizing fails."""
-    source = json.loads((batch["subs"] / "memorized_ex04.ipynb").read_text())
+    source = json.loads((batch["subs"] / "memorized_ex05.ipynb").read_text())
     cell = next(c for c in source["cells"] if c.get("id") == "answer-adam_step")
     namespace = {"np": np}
     exec(cell["source"], namespace)
     with contextlib.redirect_stdout(io.StringIO()) as out:
         checks.adam_step(namespace["adam_step"])
     assert out.getvalue().startswith("✓")
-    assert batch["rows"]["memorized_ex04.ipynb"]["adam_step"] == "0"
+    assert batch["rows"]["memorized_ex05.ipynb"]["adam_step"] == "0"
 
 
 def test_refuses_to_write_the_gradebook_over_a_submission(tmp_path):
@@ -183,11 +183,11 @@ def test_decode_reverses_the_harness_encoding():
 
 
 def test_total_timeout_stops_a_slow_submission(tmp_path):
-    nb = json.loads((ROOT / "solutions/ex03_rmsprop.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((ROOT / "solutions/ex04_rmsprop.ipynb").read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell.get("id") == "answer-rmsprop_step":
             cell["source"] = "import time\ntime.sleep(30)\n" + "".join(cell["source"])
-    sub = tmp_path / "slow_ex03.ipynb"
+    sub = tmp_path / "slow_ex04.ipynb"
     sub.write_text(json.dumps(nb), encoding="utf-8")
     opts = grade.parse_args([str(sub), "--cell-timeout", "20", "--total-timeout", "6"])
     row = grade.grade_one(sub, grade.pristine_notebooks(ROOT / "exercises"), 0, opts)

@@ -1,4 +1,4 @@
-"""Tests for adamedu.toys: the rare-feature stream used by lessons 02-04."""
+"""Tests for adamedu.toys: the rare-feature stream used by lessons 03-05."""
 import numpy as np
 import pytest
 

@@ -53,7 +53,7 @@ REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, /
 @dataclass
 class Page:
     source: Path            # the notebook, in the course folder
-    rel: str                # its page inside the site, e.g. "notebooks/04_adam.html"
+    rel: str                # its page inside the site, e.g. "notebooks/05_adam.html"
     kind: str               # "lesson" or "exercise"
     number: str             # "04"
     title_text: str = ""

@@ -74,9 +74,9 @@ class Case:
 CASES = {
     "check-notebook": Case(write_check_notebook),
     "lesson-01": Case(partial(copy_lesson, "01_gradient_descent.ipynb", "explore(")),
-    "lesson-04-compare": Case(partial(copy_lesson, "04_adam.ipynb", "explore(["),
+    "lesson-05-compare": Case(partial(copy_lesson, "05_adam.ipynb", "explore(["),
                               explorer=".adamedu-explorer:has([role=tab])", tab="RMSprop"),
-    "lesson-06-counterexample": Case(partial(copy_lesson, "06_when_adam_fails.ipynb",
+    "lesson-07-counterexample": Case(partial(copy_lesson, "07_when_adam_fails.ipynb",
                                              "explore_counterexample("), control="c"),
 }
 

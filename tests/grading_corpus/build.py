@@ -57,14 +57,14 @@ def _adam(body_and_return):
 
 def corpus():
     """{file name: (content as bytes or a notebook dict, Expect)}."""
-    ex04 = _load("ex04_adam")
+    ex05 = _load("ex05_adam")
     good = ADAM_BODY + f"    return {STEP}, m, v, t\n"
     c = {}
-    for name in ("ex01_gradient_descent", "ex02_adagrad", "ex03_rmsprop", "ex04_adam",
-                 "ex06_when_adam_fails", "ex07_hyperparameters"):
+    for name in ("ex01_gradient_descent", "ex03_adagrad", "ex04_rmsprop", "ex05_adam",
+                 "ex07_when_adam_fails", "ex08_hyperparameters"):
         c[f"perfect_{name}.ipynb"] = (_load(name), Expect(True, PERFECT))
-    untouched = json.loads((ROOT / "exercises" / "ex04_adam.ipynb").read_text(encoding="utf-8"))
-    c["untouched_ex04.ipynb"] = (untouched, Expect(True, 0, ("not attempted yet",)))
+    untouched = json.loads((ROOT / "exercises" / "ex05_adam.ipynb").read_text(encoding="utf-8"))
+    c["untouched_ex05.ipynb"] = (untouched, Expect(True, 0, ("not attempted yet",)))
     # unreadable files: a row each, not graded
     c["not_json.ipynb"] = (b"{ this is not json", Expect(False, None, ("not valid JSON",)))
     c["empty.ipynb"] = (b"", Expect(False, None, ("empty",)))
@@ -73,78 +73,78 @@ def corpus():
     c["homework.ipynb"] = ({"cells": [{"cell_type": "code", "source": "print(1)"}]},
                            Expect(False, None, ("cannot tell which exercise",)))
     # structure damage
-    c["cells_deleted_ex04.ipynb"] = (
-        _drop(copy.deepcopy(ex04), lambda x: x.get("id") in ("answer-adam_step", "check-adam_step")),
+    c["cells_deleted_ex05.ipynb"] = (
+        _drop(copy.deepcopy(ex05), lambda x: x.get("id") in ("answer-adam_step", "check-adam_step")),
         Expect(True, 4, ("adam_step 0/6: answer cell not found",)))
-    reordered = copy.deepcopy(ex04)
+    reordered = copy.deepcopy(ex05)
     reordered["cells"].reverse()
-    c["reordered_ex04.ipynb"] = (reordered, Expect(True, PERFECT))
-    anonymous = copy.deepcopy(ex04)
+    c["reordered_ex05.ipynb"] = (reordered, Expect(True, PERFECT))
+    anonymous = copy.deepcopy(ex05)
     anonymous["metadata"] = {}
     for i, cell in enumerate(anonymous["cells"]):
         cell["id"] = f"cell{i}"
         cell["metadata"] = {}
-    c["alice-ex04-final.ipynb"] = (anonymous, Expect(True, PERFECT))
+    c["alice-ex05-final.ipynb"] = (anonymous, Expect(True, PERFECT))
     # broken code
-    c["syntax_error_ex04.ipynb"] = (_set(copy.deepcopy(ex04), "answer-adam_step",
+    c["syntax_error_ex05.ipynb"] = (_set(copy.deepcopy(ex05), "answer-adam_step",
                                          _adam("    return theta - (\n")),
                                     Expect(True, 4, ("answer cell failed (SyntaxError",)))
-    exc = _set(copy.deepcopy(ex04), "answer-adam_step", _adam("    raise ValueError('boom')\n"))
+    exc = _set(copy.deepcopy(ex05), "answer-adam_step", _adam("    raise ValueError('boom')\n"))
     _set(exc, "answer-m_hat_first", "M_HAT_FIRST = 1 / 0\n")
-    c["exception_ex04.ipynb"] = (exc, Expect(True, 3, ("raised ValueError: boom",
+    c["exception_ex05.ipynb"] = (exc, Expect(True, 3, ("raised ValueError: boom",
                                                         "ZeroDivisionError")))
-    c["loop_in_cell_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step", "while True:\n    pass\n"),
+    c["loop_in_cell_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step", "while True:\n    pass\n"),
         Expect(True, 4, ("adam_step 0/6: answer cell failed (Timeout",)))
     ex01 = _set(_load("ex01_gradient_descent"), "answer-gd_step",
                 "def gd_step(theta, grad, lr):\n    while True:\n        pass\n")
     c["loop_in_function_ex01.ipynb"] = (
         ex01, Expect(True, 8, ("gd_step 0/2: case 1 of 4: raised TimeoutError",)))
-    stubborn = _set(_load("ex02_adagrad"), "answer-accumulator",
+    stubborn = _set(_load("ex03_adagrad"), "answer-accumulator",
                     "import time\nwhile True:\n    try:\n        time.sleep(1)\n"
                     "    except BaseException:\n        pass\nACCUMULATOR = 25\n")
-    c["ignores_interrupt_ex02.ipynb"] = (stubborn, Expect(True, 0, ("ignored the interrupt",)))
-    c["exits_kernel_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-no_bias_first_step",
+    c["ignores_interrupt_ex03.ipynb"] = (stubborn, Expect(True, 0, ("ignored the interrupt",)))
+    c["exits_kernel_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-no_bias_first_step",
              "import os\nNO_BIAS_FIRST_STEP = 3.16\nos._exit(0)\n"),
         Expect(True, 0, ("kernel died",)))
-    c["memory_hog_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-m_hat_first",
+    c["memory_hog_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-m_hat_first",
              "big = np.ones(10**10)\nM_HAT_FIRST = 2.0\n"),
         Expect(True, 9, ("m_hat_first 0/1: answer cell failed (MemoryError",)))
-    c["huge_output_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step",
+    c["huge_output_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step",
              "print('x' * 30_000_000)\nfor i in range(20_000):\n    print(i, 'spam' * 50)\n"
              + _adam(good)),
         Expect(True, PERFECT))
     # wrong results
-    c["nan_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step",
+    c["nan_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step",
              _adam(ADAM_BODY + "    return theta * np.nan, m, v, t\n")),
         Expect(True, 4, ("theta contains NaN or inf",)))
-    c["wrong_shape_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step",
+    c["wrong_shape_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step",
              _adam(ADAM_BODY + f"    return ({STEP}).reshape(-1, 1), m, v, t\n")),
         Expect(True, 4, ("has shape",)))
-    c["in_place_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step",
+    c["in_place_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step",
              _adam("    t = t + 1\n    m *= beta1\n    m += (1 - beta1) * grad\n"
                    "    v = beta2 * v + (1 - beta2) * grad * grad\n"
                    "    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)\n"
                    f"    return {STEP}, m, v, t\n")),
         Expect(True, 4, ("changed its input m in place",)))
     # cheating attempts
-    edited = _set(copy.deepcopy(ex04), "answer-adam_step",
+    edited = _set(copy.deepcopy(ex05), "answer-adam_step",
                   _adam(ADAM_BODY + "    return theta - lr * m / (np.sqrt(v) + eps), m, v, t\n"))
     _set(edited, "check-adam_step", "print('✓ adam_step: all 6 cases match (6 points)')")
     _drop(edited, lambda x: x.get("id") == "check-m_hat_first")
-    c["edited_checks_ex04.ipynb"] = (edited, Expect(True, 4, ("no bias correction",)))
+    c["edited_checks_ex05.ipynb"] = (edited, Expect(True, 4, ("no bias correction",)))
     patch = ("import numpy\nimport adamedu.checks, adamedu.optimizers\n"
              "adamedu.checks.judge = lambda *a, **k: None\n"
              "adamedu.optimizers.Adam.step = lambda self, theta, grad, state: (theta, state)\n"
              "numpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n")
-    c["monkeypatch_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step",
+    c["monkeypatch_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step",
              patch + _adam(ADAM_BODY
                            + "    return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v, t\n")),
         Expect(True, 4, ("eps belongs outside the square root",)))
@@ -154,18 +154,18 @@ def corpus():
               "for name in os.listdir('.'):\n"
               "    if os.path.isdir(name):\n        shutil.rmtree(name, ignore_errors=True)\n"
               "    else:\n        os.remove(name)\n"
-              "open('gradebook.csv', 'w').write('hacked')\nopen('ex04_adam.ipynb', 'w').write('{}')\n")
-    c["writes_files_ex04.ipynb"] = (
-        _set(copy.deepcopy(ex04), "answer-adam_step", vandal + _adam(good)),
+              "open('gradebook.csv', 'w').write('hacked')\nopen('ex05_adam.ipynb', 'w').write('{}')\n")
+    c["writes_files_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step", vandal + _adam(good)),
         Expect(True, PERFECT))
     memorized = ("from adamedu import checks as _c\n_a = _c.by_name('adam_step')\n"
                  "_cases = _a.cases(np.random.default_rng(_c._seed('adam_step')))\n"
                  "_known = {c['theta'].tobytes(): _a.reference(**c) for c in _cases}\n\n"
                  + ADAM_HEAD + "    return _known.get(theta.tobytes(), (theta, m, v, t + 1))\n")
-    c["memorized_ex04.ipynb"] = (_set(copy.deepcopy(ex04), "answer-adam_step", memorized),
+    c["memorized_ex05.ipynb"] = (_set(copy.deepcopy(ex05), "answer-adam_step", memorized),
                                  Expect(True, 4, ("adam_step 0/6: case 1 of 6: theta differs",)))
-    c["diverges_ex07.ipynb"] = (
-        _set(_load("ex07_hyperparameters"), "answer-tune_momentum",
+    c["diverges_ex08.ipynb"] = (
+        _set(_load("ex08_hyperparameters"), "answer-tune_momentum",
              "MOMENTUM_HP = dict(lr=5.0, momentum=0.9)\n"),
         Expect(True, 5, ("tune_momentum 0/5: diverged",)))
     return c
