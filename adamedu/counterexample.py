@@ -22,6 +22,7 @@ The runner uses adamedu's own ``Adam`` (torch.optim's equations, so with bias co
 and eps) with learning rate ``lr / sqrt(t)`` as in the paper, and projects x back onto
 [-1, 1] after every step.
 """
+import math
 from typing import NamedTuple, Optional
 
 import numpy as np
@@ -95,28 +96,47 @@ def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_deca
     if not -1 <= start <= 1:
         raise ValueError(f"start must lie in the feasible set [-1, 1]; got {start!r}")
 
-    def adam(lr_t):
-        return optimizers.Adam(lr=lr_t, beta1=beta1, beta2=beta2, amsgrad=amsgrad)
-
-    x = np.array([float(start)])
-    state = adam(lr).init(x)
-    xs, v, update = np.empty(steps + 1), np.empty(steps), np.empty(steps)
-    v_max = np.empty(steps) if amsgrad else None
-    xs[0] = start
+    optimizers.Adam(lr=lr, beta1=beta1, beta2=beta2, amsgrad=amsgrad)  # checks the settings
     g = np.array([gradient(t, C, period, small) for t in range(1, steps + 1)])
-    for t in range(1, steps + 1):
-        lr_t = lr / np.sqrt(t) if lr_decay else lr
-        proposed, state = adam(lr_t).step(x, g[t - 1:t], state)
-        update[t - 1] = proposed[0] - x[0]
-        x = np.clip(proposed, -1.0, 1.0)
-        xs[t], v[t - 1] = x[0], state.v[0]
-        if amsgrad:
-            v_max[t - 1] = state.v_max[0]
+    xs, v, update, v_max = _adam_online(g, float(start), lr, lr_decay, float(beta1),
+                                        float(beta2), amsgrad)
     paid = np.cumsum(g * xs[:-1])             # sum of f_s(x_s) for s <= t
     best = -np.abs(np.cumsum(g))              # min over x in [-1, 1] of sum of f_s(x)
     regret = (paid - best) / np.arange(1, steps + 1)
     return OnlineRun("AMSGrad" if amsgrad else "Adam", C, float(beta1), float(beta2), xs, regret,
                      g, v, update, v_max)
+
+
+def _adam_online(g, x, lr, lr_decay, beta1, beta2, amsgrad, eps=1e-8):
+    """Adam's (or AMSGrad's) steps on the gradients g, with x clipped to [-1, 1] after
+    each: ``optimizers.Adam``'s arithmetic, operation for operation, on Python floats
+    (one step costs a microsecond instead of making an optimizer and its state).
+    Returns (x for t = 0..T, v, proposed update, v_max or None)."""
+    steps = len(g)
+    xs, vs, updates = [x], [0.0] * steps, [0.0] * steps
+    v_maxs = [0.0] * steps if amsgrad else None
+    m = v = v_max = 0.0
+    weight = 1 - beta1
+    for t, g_t in enumerate(g.tolist(), start=1):
+        lr_t = lr / math.sqrt(t) if lr_decay else lr
+        if abs(weight) < 0.5:                        # optimizers._lerp, as torch rounds it
+            m = m + weight * (g_t - m)
+        else:
+            m = g_t - (g_t - m) * (1.0 - weight)
+        v = v * beta2 + (1 - beta2) * g_t * g_t
+        v_used = v
+        if amsgrad:
+            v_max = v_used = max(v_max, v)
+            v_maxs[t - 1] = v_max
+        step_size = lr_t / (1 - beta1 ** t)
+        denom = math.sqrt(v_used) / (1 - beta2 ** t) ** 0.5 + eps
+        proposed = x + (-step_size) * m / denom
+        updates[t - 1] = proposed - x
+        x = min(max(proposed, -1.0), 1.0)
+        xs.append(x)
+        vs[t - 1] = v
+    return (np.array(xs), np.array(vs), np.array(updates),
+            None if v_maxs is None else np.array(v_maxs))
 
 
 def compare(C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True, beta1=0.0,
