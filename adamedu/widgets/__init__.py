@@ -1,0 +1,35 @@
+"""The slider explorer: drag a hyperparameter, watch the optimizer's path change at once.
+
+    from adamedu.widgets import explore
+    explore("adam", surface="rosenbrock")                 # one optimizer
+    explore(["gd", "momentum", "adam"], surface="quadratic")   # compare mode
+    ex = explore("adam"); ex.set(lr=0.05)                 # the code a slider change runs
+
+An `Explorer` shows sliders for the optimizer's hyperparameters (lr, beta1, beta2, eps,
+momentum, nesterov, alpha, weight_decay, bias correction: whichever it has), the number of
+steps, the start point and the surface; a figure with the path on the contour plot and
+the loss curve; and a readout with the final loss, the distance to the nearest minimum,
+or the step where the run diverged.
+
+Speed: the figure is made once. The contours and the layout are drawn once per surface,
+the loss axes once per number of steps, and kept as a background image; a slider change
+only recomputes the trajectories whose settings changed, restores the background, draws
+the few moving lines on it (blitting) and sends the PNG to an `ipywidgets.Image`.
+
+Displaying an explorer shows the live widget and also stores a still PNG of its current
+state in the output, so a notebook read without a kernel still shows the figure.
+
+`explore_counterexample(C=3)` is the same kind of explorer for Reddi et al.'s online
+problem (`adamedu.counterexample`): sliders for C, beta2 and the number of steps, Adam's
+and AMSGrad's x_t and average regret, and a readout with their final x and regret.
+Both explorers share `_Sliders`: `set()` validates every value before applying any, the
+sliders call `set()`, and a failing update shows a message instead of a traceback.
+"""
+from adamedu.widgets.explorer import (CHOICES, EPS_RANGE, LR_RANGE, STEPS_RANGE, Explorer,
+                                      explore)
+from adamedu.widgets.online import (ONLINE_BETA2, ONLINE_C_RANGE, ONLINE_STEPS,
+                                    ONLINE_STEPS_RANGE, OnlineExplorer, explore_counterexample)
+
+__all__ = ["explore", "Explorer", "LR_RANGE", "EPS_RANGE", "STEPS_RANGE", "CHOICES",
+           "explore_counterexample", "OnlineExplorer", "ONLINE_C_RANGE", "ONLINE_STEPS_RANGE",
+           "ONLINE_STEPS", "ONLINE_BETA2"]

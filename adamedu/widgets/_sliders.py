@@ -1,0 +1,165 @@
+"""What every explorer shares: value checks, PNG encoding, and `_Sliders` (set(), the
+display bundle, and updates serialized across the kernel's threads)."""
+import base64
+import contextlib
+import html
+import io
+import math
+import numbers
+import threading
+
+import ipywidgets as W
+import numpy as np
+from PIL import Image as _PILImage
+
+def _fmt(value):
+    """A hyperparameter value as a short string (0.001, 1e-08, 0.9999, True)."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def _number(key, value):
+    """value as a finite float, or a ValueError that says why not."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{key} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{key}={value!r} is not finite; give a finite number")
+    return value
+
+
+def _clamp(key, value, low, high, notes, why=""):
+    """value clipped to [low, high], with a note when it had to move."""
+    if low <= value <= high:
+        return value
+    new = min(max(value, low), high)
+    notes.append(f"{key}={_fmt(value)} is outside the slider's range "
+                 f"[{_fmt(low)}, {_fmt(high)}]{why}; using {_fmt(new)}")
+    return new
+
+
+def _whole(key, value, low, high, notes):
+    """value as an int clipped to [low, high] (with a note), or a ValueError if it is
+    not a whole number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value) or value != int(value):
+        raise ValueError(f"{key} must be a whole number, got {value!r}")
+    return int(_clamp(key, int(value), low, high, notes))
+
+
+def _png(rgba):
+    """An RGBA pixel array as PNG bytes (fast compression: speed matters more than size)."""
+    buf = io.BytesIO()
+    _PILImage.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buf, format="PNG",
+                                                                  compress_level=1)
+    return buf.getvalue()
+
+
+class _Sliders:
+    """What every explorer shares. A subclass calls `_start_sync()` first, builds its
+    controls, passes them to `_build_view`, listens to them with `_guarded`, and defines
+    `_plan(values, notes)` (validate everything, return the writes), `_refresh()`
+    (recompute, redraw, set `_readout_lines`) and `still_png()`.
+
+    Threads: ipykernel 7 may deliver widget messages on more than one thread. State
+    changes (`_apply`) and redraws (`_refresh`) run under one lock, so one redraw runs at
+    a time. Each change bumps `_wanted`; a redraw records the change count it drew in
+    `_drawn`. A slider listener that finds the lock busy leaves its redraw to the thread
+    holding it, which redraws again before it stops if changes arrived meanwhile: a burst
+    of changes costs at most two redraws, and the last one shows the latest values.
+    """
+
+    _notes = ()
+
+    def _start_sync(self):
+        self._lock = threading.RLock()
+        self._local = threading.local()  # per thread: how deep in our own widget writes
+        self._wanted = self._drawn = 0
+
+    @property
+    def png(self):
+        """The current figure as PNG bytes."""
+        return self.image.value
+
+    @property
+    def readout(self):
+        """The readout as plain text lines: one per run, then any notes."""
+        return list(self._readout_lines)
+
+    def set(self, **values):
+        """Change controls and redraw: the code a slider change runs. Every value is
+        checked before any is applied, so a bad one changes nothing. Returns None once
+        the figure shows the new values."""
+        with self._lock:
+            self._apply(values)
+        self._catch_up(wait=True)
+
+    def _apply(self, values):
+        """Check every value, then write them all (without triggering our listeners)."""
+        notes = []
+        plan = self._plan(values, notes)
+        with self._quiet():
+            for apply in plan:
+                apply()
+        self._notes = notes
+        self._wanted += 1
+
+    def _catch_up(self, wait):
+        """Redraw until the figure shows the latest change. With wait=False, return at
+        once if another thread holds the lock: that thread redraws before it stops."""
+        while self._drawn != self._wanted:
+            if not self._lock.acquire(blocking=wait):
+                return
+            try:
+                wanted = self._wanted
+                if self._drawn != wanted:
+                    try:
+                        self._refresh()
+                    finally:
+                        self._drawn = wanted
+            finally:
+                self._lock.release()
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The live widget, a still PNG for readers without a kernel, the readout as text."""
+        with self._lock:
+            data = self.widget._repr_mimebundle_()
+            data["image/png"] = base64.b64encode(self.still_png()).decode("ascii")
+            data["text/plain"] = "\n".join(self._readout_lines)
+        return data
+
+    def _build_view(self, controls):
+        """`widget`: the controls above the figure (`image`) and the readout."""
+        self.image = W.Image(format="png")
+        self.image.add_class("adamedu-plot")
+        self._readout = W.HTML()
+        self._readout.add_class("adamedu-readout")
+        self.widget = W.VBox([controls, self.image, self._readout])
+        self.widget.add_class("adamedu-explorer")
+
+    def _guarded(self, values_for):
+        """A widget listener: apply values_for(new value) (a dict for set()) and redraw,
+        except for writes made by the explorer itself; an error goes to the readout,
+        never a traceback."""
+        def listener(change):
+            if getattr(self._local, "quiet", 0):
+                return
+            try:
+                with self._lock:
+                    self._apply(values_for(change["new"]))
+                self._catch_up(wait=False)
+            except Exception as err:  # a slider must never leave a traceback in a lesson
+                self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
+        return listener
+
+    @contextlib.contextmanager
+    def _quiet(self):
+        """Widget writes made inside, on this thread, do not trigger our listeners."""
+        self._local.quiet = getattr(self._local, "quiet", 0) + 1
+        try:
+            yield
+        finally:
+            self._local.quiet -= 1

@@ -1,0 +1,191 @@
+"""`explore_counterexample(...)`: sliders for Reddi et al.'s online problem."""
+import html
+import math
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from adamedu import counterexample, plots
+from adamedu.widgets._sliders import _clamp, _fmt, _number, _png, _Sliders, _whole
+from adamedu.widgets.explorer import _WIDTH, Explorer
+
+ONLINE_C_RANGE = (2.5, 20.0)
+ONLINE_STEPS_RANGE = (3, 10000)
+ONLINE_STEPS = (30, 100, 300, 1000, 3000, 10000)  # slider stops; set() may add others
+ONLINE_BETA2 = (0.001, 0.01, 0.05, 0.1, 0.3, 0.5, 0.9, 0.99, 0.999)
+_PAPER = "paper"  # the beta2 slider's first stop: Reddi et al.'s 1 / (1 + C**2)
+_REGRET_FLOOR = 1e-3
+
+
+def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
+    """Sliders for Reddi et al.'s online problem (`adamedu.counterexample`): Adam against
+    AMSGrad with beta1 = 0, learning rate ``lr / sqrt(t)``, from x = 0.
+
+    ``beta2=None`` is the paper's 1 / (1 + C**2), which follows C. Show the explorer by
+    making it the last expression of a cell; change it in code with ``.set(C=10)``.
+    """
+    return OnlineExplorer(C=C, beta2=beta2, steps=steps, lr=lr)
+
+
+class OnlineExplorer(_Sliders):
+    """Sliders for C, beta2 and the number of steps; the two panels of
+    `counterexample.plot` (x_t and the average regret) in one reused figure; a readout
+    with each run's final x and average regret. Attributes: `widget`, `png`, `readout`,
+    `runs` (Adam's and AMSGrad's `counterexample.OnlineRun`), `values`, `set(**values)`.
+    """
+
+    def __init__(self, C=3.0, beta2=None, steps=3000, lr=0.5):
+        self._start_sync()
+        self._lr = _number("lr", lr)
+        if self._lr <= 0:
+            raise ValueError(f"lr must be > 0, got {lr!r}")
+        self._runs, self._key = (), None
+        style, wide = {"description_width": "60px"}, W.Layout(width="330px")
+        self._C = W.FloatSlider(value=3.0, min=ONLINE_C_RANGE[0], max=ONLINE_C_RANGE[1],
+                                step=0.5, description="C", continuous_update=False,
+                                style=style, layout=wide)
+        self._beta2 = W.SelectionSlider(options=[("1/(1+C²)", _PAPER)]
+                                        + [(_fmt(b), b) for b in ONLINE_BETA2],
+                                        value=_PAPER, description="β₂",
+                                        continuous_update=False, style=style, layout=wide)
+        self._steps = W.SelectionSlider(options=[(str(n), n) for n in ONLINE_STEPS],
+                                        value=3000, description="steps",
+                                        continuous_update=False, style=style, layout=wide)
+        for key, w in (("C", self._C), ("beta2", self._beta2), ("steps", self._steps)):
+            w.add_class(f"adamedu-{key.lower()}")
+            w.observe(self._listener(key), names="value")
+        self._build_view(W.HBox([self._C, self._beta2, self._steps]))
+        self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
+        self._canvas = FigureCanvasAgg(self.figure)
+        # Laying out costs as much as drawing, and only the axis limits can move the
+        # tick labels: _draw lays out again only when they change.
+        self._layout, self._laid_out = self.figure.get_layout_engine(), None
+        self.figure.set_layout_engine("none")
+        self._title = self.figure.suptitle("", fontsize=10)  # placed by the layout
+        self._ax_x, self._ax_regret = self.figure.subplots(1, 2)
+        self._ax_x.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = −1")
+        self._lines = {label: (self._ax_x.plot([], [], color=plots.color(label))[0],
+                               self._ax_regret.plot([], [], color=plots.color(label))[0])
+                       for label in ("Adam", "AMSGrad")}
+        self._ax_x.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
+        self._ax_regret.set(xlabel="step t", ylabel="$R_t / t$", xscale="log", yscale="log",
+                            title="Average regret")
+        self.set(C=C, beta2=beta2, steps=steps)
+
+    @property
+    def runs(self):
+        """(Adam's run, AMSGrad's run) for the current settings."""
+        return self._runs
+
+    @property
+    def values(self):
+        """Current settings: {"C", "beta2" (None: the paper's), "steps", "lr"}."""
+        beta2 = self._beta2.value
+        return {"C": self._C.value, "beta2": None if beta2 == _PAPER else beta2,
+                "steps": self._steps.value, "lr": self._lr}
+
+    def set(self, **values):
+        """Change controls and redraw: the code a slider change runs.
+
+        Keys: ``C`` (> 2; clamped to the slider's range with a note), ``beta2`` (in
+        [0, 1), or None for the paper's 1 / (1 + C**2)) and ``steps``. Values that are not
+        numbers, or outside what the problem allows, raise ValueError and change nothing.
+        """
+        super().set(**values)
+
+    def __repr__(self):
+        v = self.values
+        return f"<OnlineExplorer C={v['C']:g} beta2={v['beta2']} steps={v['steps']}>"
+
+    @staticmethod
+    def _select(slider, value, label):
+        """Move a selection slider to value, adding it as a stop if it is not one."""
+        stops = {v for _, v in slider.options if v != _PAPER}
+        if value != _PAPER and value not in stops:
+            paper = [o for o in slider.options if o[1] == _PAPER]
+            slider.options = paper + [(label(v), v) for v in sorted(stops | {value})]
+        slider.value = value
+
+    def _listener(self, key):
+        return self._guarded(lambda new: {key: None if new == _PAPER else new})
+
+    def _plan(self, values, notes):
+        plan = []
+        for key, value in values.items():
+            if key == "C":
+                C = _number("C", value)
+                counterexample.check_problem(C)  # C > 2, or a ValueError that says why
+                C = _clamp("C", C, *ONLINE_C_RANGE, notes)
+                plan.append(lambda C=C: setattr(self._C, "value", C))
+            elif key == "beta2":
+                plan.append(self._plan_beta2(value))
+            elif key == "steps":
+                steps = _whole("steps", value, *ONLINE_STEPS_RANGE, notes)
+                plan.append(lambda steps=steps: self._select(self._steps, steps, str))
+            else:
+                raise ValueError(f"unknown setting {key!r}: the explorer takes C, beta2, steps")
+        return plan
+
+    def _plan_beta2(self, value):
+        if value is not None:
+            value = _number("beta2", value)
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"beta2={value!r} is outside [0, 1): {Explorer._why('beta2')}")
+        return lambda: self._select(self._beta2, _PAPER if value is None else value, _fmt)
+
+    def _refresh(self):
+        v = self.values
+        key = (v["C"], v["beta2"], v["steps"])
+        if key != self._key:
+            self._runs = counterexample.compare(C=v["C"], beta2=v["beta2"], lr=self._lr,
+                                                steps=v["steps"])
+            self._key = key
+        self._draw()
+        self._write_readout()
+
+    def _draw(self):
+        top = 1.0
+        for run in self._runs:
+            x_line, regret_line = self._lines[run.label]
+            t = np.arange(len(run.x))
+            x_line.set_data(t, run.x)
+            regret = np.clip(run.average_regret, _REGRET_FLOOR, None)
+            regret_line.set_data(t[1:], regret)
+            x_line.set_label(f"{run.label}: final x = {run.final_x:+.3f}")
+            regret_line.set_label(f"{run.label}: {run.average_regret[-1]:.3g}")
+            top = max(top, float(regret.max()))
+        steps, top = self._steps.value, 10 ** math.ceil(math.log10(top))
+        self._ax_x.set_xlim(0, steps)
+        self._ax_regret.set_xlim(1, steps)
+        self._ax_regret.set_ylim(_REGRET_FLOOR, top)
+        self._ax_x.legend(loc="center right", fontsize=8)
+        self._ax_regret.legend(loc="lower left", fontsize=8, title="$R_T/T$ at the end",
+                               title_fontsize=8)
+        adam = self._runs[0]
+        paper = " (the paper's 1/(1+C²))" if self.values["beta2"] is None else ""
+        self._title.set_text(f"C = {adam.C:g}, β₁ = 0, β₂ = {adam.beta2:.3g}{paper}")
+        if self._laid_out != (steps, top):
+            self._layout.execute(self.figure)
+            self._laid_out = (steps, top)
+        self._canvas.draw()
+        self.image.value = _png(np.asarray(self._canvas.buffer_rgba()))
+
+    def still_png(self):
+        """The current figure (its legends carry the final x and regret)."""
+        return self.png
+
+    def _write_readout(self):
+        C, steps = self._C.value, self._steps.value
+        lines = [f"{run.label} (C={C:g}, beta1=0, beta2={run.beta2:.4g}, lr={self._lr:g}/sqrt(t), "
+                 f"{steps} steps): final x = {run.final_x:+.3f}, average regret R_T/T = "
+                 f"{run.average_regret[-1]:.3f}" for run in self._runs]
+        lines.append(f"reference: x parked at +1 has average regret 2(C - 2)/3 = "
+                     f"{2 * (C - 2) / 3:.3f}; the optimum x = -1 has 0")
+        lines += [f"note: {note}" for note in self._notes]
+        self._readout_lines = lines
+        rows = [html.escape(line) for line in lines]
+        for i, run in enumerate(self._runs):
+            rows[i] = f"<span style='color:{plots.color(run.label)}'>&#9632;</span> " + rows[i]
+        self._readout.value = "<br>".join(rows)
