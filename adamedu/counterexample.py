@@ -97,7 +97,7 @@ def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_deca
         raise ValueError(f"start must lie in the feasible set [-1, 1]; got {start!r}")
 
     optimizers.Adam(lr=lr, beta1=beta1, beta2=beta2, amsgrad=amsgrad)  # checks the settings
-    g = np.array([gradient(t, C, period, small) for t in range(1, steps + 1)])
+    g = np.where(np.arange(1, steps + 1) % period == 1, C, -small)  # gradient(t) for each t
     xs, v, update, v_max = _adam_online(g, float(start), lr, lr_decay, float(beta1),
                                         float(beta2), amsgrad)
     paid = np.cumsum(g * xs[:-1])             # sum of f_s(x_s) for s <= t
@@ -109,34 +109,39 @@ def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_deca
 
 def _adam_online(g, x, lr, lr_decay, beta1, beta2, amsgrad, eps=1e-8):
     """Adam's (or AMSGrad's) steps on the gradients g, with x clipped to [-1, 1] after
-    each: ``optimizers.Adam``'s arithmetic, operation for operation, on Python floats
-    (one step costs a microsecond instead of making an optimizer and its state).
-    Returns (x for t = 0..T, v, proposed update, v_max or None)."""
-    steps = len(g)
-    xs, vs, updates = [x], [0.0] * steps, [0.0] * steps
-    v_maxs = [0.0] * steps if amsgrad else None
-    m = v = v_max = 0.0
+    each: ``optimizers.Adam``'s arithmetic, operation for operation, so the numbers are
+    the same to the last bit. Here the gradients do not depend on x, so m, v and the
+    step each would take are computed first (elementwise where the arithmetic allows);
+    only x + step and its clipping remain a loop. Returns (x for t = 0..T, v, proposed
+    update, v_max or None)."""
+    t = np.arange(1, len(g) + 1)
     weight = 1 - beta1
-    for t, g_t in enumerate(g.tolist(), start=1):
-        lr_t = lr / math.sqrt(t) if lr_decay else lr
-        if abs(weight) < 0.5:                        # optimizers._lerp, as torch rounds it
+    m, v = 0.0, 0.0
+    ms, vs = [], []
+    v_in = ((1 - beta2) * g * g).tolist()
+    for g_t, a_t in zip(g.tolist(), v_in):
+        if abs(weight) < 0.5:                      # optimizers._lerp, as torch rounds it
             m = m + weight * (g_t - m)
         else:
             m = g_t - (g_t - m) * (1.0 - weight)
-        v = v * beta2 + (1 - beta2) * g_t * g_t
-        v_used = v
-        if amsgrad:
-            v_max = v_used = max(v_max, v)
-            v_maxs[t - 1] = v_max
-        step_size = lr_t / (1 - beta1 ** t)
-        denom = math.sqrt(v_used) / (1 - beta2 ** t) ** 0.5 + eps
-        proposed = x + (-step_size) * m / denom
-        updates[t - 1] = proposed - x
+        v = v * beta2 + a_t
+        ms.append(m)
+        vs.append(v)
+    v = np.array(vs)
+    v_max = np.maximum.accumulate(v) if amsgrad else None
+    lr_t = lr / np.sqrt(t) if lr_decay else np.full(len(g), lr)
+    bias_correction1 = np.array([1 - beta1 ** k for k in range(1, len(g) + 1)])
+    root_bias_correction2 = np.array([(1 - beta2 ** k) ** 0.5 for k in range(1, len(g) + 1)])
+    step_size = lr_t / bias_correction1
+    denom = np.sqrt(v if v_max is None else v_max) / root_bias_correction2 + eps
+    steps = ((-step_size) * np.array(ms) / denom).tolist()
+    xs, updates = [x], []
+    for step in steps:
+        proposed = x + step
+        updates.append(proposed - x)
         x = min(max(proposed, -1.0), 1.0)
         xs.append(x)
-        vs[t - 1] = v
-    return (np.array(xs), np.array(vs), np.array(updates),
-            None if v_maxs is None else np.array(v_maxs))
+    return np.array(xs), v, np.array(updates), v_max
 
 
 def compare(C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True, beta1=0.0,

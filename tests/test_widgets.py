@@ -365,7 +365,9 @@ def test_online_display_bundle_holds_the_widget_the_still_image_and_the_readout(
     ex = explore_counterexample(steps=100)
     bundle = ex._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
-    assert base64.b64decode(bundle["image/png"]) == ex.png
+    assert base64.b64decode(bundle["image/png"]) == ex.still_png()
+    live, still = decode(ex.png), decode(ex.still_png())
+    assert live.shape[1] == still.shape[1] and live.shape[0] < still.shape[0]  # + title
     assert bundle["text/plain"].splitlines() == ex.readout
 
 

@@ -57,21 +57,7 @@ class OnlineExplorer(_Sliders):
             w.add_class(f"adamedu-{key.lower()}")
             w.observe(self._listener(key), names="value")
         self._build_view(W.HBox([self._C, self._beta2, self._steps]))
-        self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
-        self._canvas = FigureCanvasAgg(self.figure)
-        # Laying out costs as much as drawing, and only the axis limits can move the
-        # tick labels: _draw lays out again only when they change.
-        self._layout, self._laid_out = self.figure.get_layout_engine(), None
-        self.figure.set_layout_engine("none")
-        self._title = self.figure.suptitle("", fontsize=10)  # placed by the layout
-        self._ax_x, self._ax_regret = self.figure.subplots(1, 2)
-        self._ax_x.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = −1")
-        self._lines = {label: (self._ax_x.plot([], [], color=plots.color(label))[0],
-                               self._ax_regret.plot([], [], color=plots.color(label))[0])
-                       for label in ("Adam", "AMSGrad")}
-        self._ax_x.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
-        self._ax_regret.set(xlabel="step t", ylabel="$R_t / t$", xscale="log", yscale="log",
-                            title="Average regret")
+        self._build_figure()
         self.set(C=C, beta2=beta2, steps=steps)
 
     @property
@@ -145,6 +131,33 @@ class OnlineExplorer(_Sliders):
         self._draw()
         self._write_readout()
 
+    def _build_figure(self):
+        """The figure, drawn in full only when the axis limits change (steps, or the
+        regret panel's top): the lines and the title are animated, blitted onto that
+        background. The live legends name the runs; the still picture's legends also
+        carry each run's final x and average regret."""
+        self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
+        self._canvas = FigureCanvasAgg(self.figure)
+        self._layout = self.figure.get_layout_engine()
+        self.figure.set_layout_engine("none")  # laid out again only when limits change
+        self._bg_key = None
+        self._title = self.figure.suptitle(" ", fontsize=10, animated=True)
+        self._ax_x, self._ax_regret = self.figure.subplots(1, 2)
+        self._ax_x.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = −1")
+        self._lines = {label: (self._ax_x.plot([], [], color=plots.color(label), label=label,
+                                               animated=True)[0],
+                               self._ax_regret.plot([], [], color=plots.color(label),
+                                                    label=label, animated=True)[0])
+                       for label in ("Adam", "AMSGrad")}
+        self._ax_x.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
+        self._ax_regret.set(xlabel="step t", ylabel="$R_t / t$", xscale="log", yscale="log",
+                            title="Average regret")
+        self._legends = (self._ax_x.legend(loc="center right", fontsize=8),
+                         self._ax_regret.legend(loc="lower left", fontsize=8,
+                                                title="$R_T/T$ at the end", title_fontsize=8))
+        self._animated = [line for pair in self._lines.values() for line in pair]
+        self._top_px = 0
+
     def _draw(self):
         top = 1.0
         for run in self._runs:
@@ -153,28 +166,60 @@ class OnlineExplorer(_Sliders):
             x_line.set_data(t, run.x)
             regret = np.clip(run.average_regret, _REGRET_FLOOR, None)
             regret_line.set_data(t[1:], regret)
-            x_line.set_label(f"{run.label}: final x = {run.final_x:+.3f}")
-            regret_line.set_label(f"{run.label}: {run.average_regret[-1]:.3g}")
             top = max(top, float(regret.max()))
         steps, top = self._steps.value, 10 ** math.ceil(math.log10(top))
-        self._ax_x.set_xlim(0, steps)
-        self._ax_regret.set_xlim(1, steps)
-        self._ax_regret.set_ylim(_REGRET_FLOOR, top)
-        self._ax_x.legend(loc="center right", fontsize=8)
-        self._ax_regret.legend(loc="lower left", fontsize=8, title="$R_T/T$ at the end",
-                               title_fontsize=8)
         adam = self._runs[0]
         paper = " (the paper's 1/(1+C²))" if self.values["beta2"] is None else ""
         self._title.set_text(f"C = {adam.C:g}, β₁ = 0, β₂ = {adam.beta2:.3g}{paper}")
-        if self._laid_out != (steps, top):
+        if self._bg_key != (steps, top):
+            self._ax_x.set_xlim(0, steps)
+            self._ax_regret.set_xlim(1, steps)
+            self._ax_regret.set_ylim(_REGRET_FLOOR, top)
             self._layout.execute(self.figure)
-            self._laid_out = (steps, top)
-        self._canvas.draw()
-        self.image.value = _png(np.asarray(self._canvas.buffer_rgba()))
+            self._canvas.draw()
+            self._background = self._canvas.copy_from_bbox(self.figure.bbox)
+            self._bg_key = (steps, top)
+            self._crop_title()
+        self.image.value = self._render()
+
+    def _crop_title(self):
+        """The live image leaves out the title band (the readout says C and beta2; text
+        is slow to draw): it starts just above the panels' titles."""
+        renderer = self._canvas.get_renderer()
+        width, height = self._canvas.get_width_height()
+        top = max(ax.title.get_window_extent(renderer).y1
+                  for ax in (self._ax_x, self._ax_regret))
+        self._top_px = max(0, int(height - top) - 3)
+        self.image.layout = W.Layout(width=f"{width}px", height=f"{height - self._top_px}px")
+
+    def _render(self):
+        """Blit the lines onto the background; the PNG without the title band."""
+        self._canvas.restore_region(self._background)
+        renderer = self._canvas.get_renderer()
+        for a in self._animated:
+            a.draw(renderer)
+        return _png(np.asarray(self._canvas.buffer_rgba())[self._top_px:])
 
     def still_png(self):
-        """The current figure (its legends carry the final x and regret)."""
-        return self.png
+        """The current figure with each run's final x and average regret in the legends."""
+        with self._lock:
+            texts = [legend.get_texts() for legend in self._legends]
+            names = [[t.get_text() for t in ts] for ts in texts]
+            for run in self._runs:  # legend entries: (optimum,) Adam, AMSGrad
+                i = list(self._lines).index(run.label)
+                texts[0][1 + i].set_text(f"{run.label}: final x = {run.final_x:+.3f}")
+                texts[1][i].set_text(f"{run.label}: {run.average_regret[-1]:.3g}")
+            for a in self._animated + [self._title]:
+                a.set_animated(False)
+            try:
+                self._canvas.draw()
+                return _png(np.asarray(self._canvas.buffer_rgba()))
+            finally:
+                for a in self._animated + [self._title]:
+                    a.set_animated(True)
+                for ts, ns in zip(texts, names):
+                    for t, n in zip(ts, ns):
+                        t.set_text(n)
 
     def _write_readout(self):
         C, steps = self._C.value, self._steps.value
