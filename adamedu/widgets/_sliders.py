@@ -141,7 +141,8 @@ class _Sliders:
         self.widget.add_class("adamedu-explorer")
 
     def _guarded(self, values_for):
-        """A widget listener: apply values_for(new value) (a dict for set()) and redraw,
+        """A widget listener: apply values_for(new value) (a dict for set(), or None for
+        no change) and redraw,
         except for writes made by the explorer itself; an error goes to the readout,
         never a traceback."""
         def listener(change):
@@ -149,7 +150,10 @@ class _Sliders:
                 return
             try:
                 with self._lock:
-                    self._apply(values_for(change["new"]))
+                    values = values_for(change["new"])
+                    if values is None:  # nothing to do
+                        return
+                    self._apply(values)
                 self._catch_up(wait=False)
             except Exception as err:  # a slider must never leave a traceback in a lesson
                 self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"

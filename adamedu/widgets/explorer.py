@@ -1,4 +1,5 @@
 """`explore(...)`: sliders for one optimizer, or several in compare mode, on a 2-D surface."""
+import html
 import math
 
 import ipywidgets as W
@@ -23,6 +24,7 @@ CHOICES = {
     "weight_decay": (0.0, 0.001, 0.01, 0.1, 0.5, 1.0),
 }
 _LOG = {"lr": LR_RANGE, "eps": EPS_RANGE}
+_LOG_STEP = {"lr": 0.05, "eps": 0.5}  # slider steps, in powers of ten
 _TOGGLES = ("nesterov", "bias_correction")
 # Controls in display order, and the optimizers that get each one.
 _ORDER = ("lr", "beta1", "beta2", "alpha", "eps", "momentum", "nesterov", "weight_decay",
@@ -53,6 +55,24 @@ def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **val
     return Explorer(optimizer, surface=surface, steps=steps, start=start, **values)
 
 
+def _log_grid(value, low, high, step):
+    """(min, max) exponents of a log slider with this step whose grid passes through
+    value, as close to [low, high] as the grid allows: a value given in code (lr=0.002)
+    is then a stop, which the browser keeps as it is instead of rounding it to the
+    nearest stop of the standard grid (0.001995)."""
+    lo, hi, e = math.log10(low), math.log10(high), math.log10(value)
+    below = math.floor((e - lo) / step + 1e-9)
+    start = e - below * step
+    if abs(start - lo) < 1e-9:
+        start = lo  # the standard grid
+    return start, start + math.floor((hi - start) / step + 1e-9) * step
+
+
+def _same(a, b):
+    """True if two slider values differ only by the browser's rounding."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
 def _exit_point(p, q, xlim, ylim):
     """Where the segment from p (inside the window) to q (outside) crosses its edge."""
     t = 1.0
@@ -63,6 +83,12 @@ def _exit_point(p, q, xlim, ylim):
         elif q[k] < lo and d < 0:
             t = min(t, (lo - p[k]) / d)
     return p + t * (q - p)
+
+
+def _inside(points, s):
+    """For each point: is it inside the surface's plotted window?"""
+    return ((points[:, 0] >= s.xlim[0]) & (points[:, 0] <= s.xlim[1])
+            & (points[:, 1] >= s.ylim[0]) & (points[:, 1] <= s.ylim[1]))
 
 
 def _divergence_mark(points, xlim, ylim):
@@ -173,7 +199,7 @@ class Explorer(_Sliders):
     def values(self):
         """Current settings: {"steps", "start", "surface", and one dict per optimizer}."""
         out = {"surface": self._surface.name, "steps": self._steps.value,
-               "start": (self._x0.value, self._y0.value)}
+               "start": self._start}
         for name, run in self._runs.items():
             out[name] = {**run.values, **run.extras}
         return out
@@ -224,18 +250,20 @@ class Explorer(_Sliders):
         if len(boxes) == 1:
             controls = W.HBox([boxes[0], shared])
         else:
-            tabs = W.Tab(children=boxes, titles=[optimizers.make(n).label for n in self._runs])
+            titles = [optimizers.make(n).label for n in self._runs]
+            # room for every title: squeezed below their natural width, tabs cut labels
+            width = max(340, sum(40 + 9 * len(t) for t in titles))
+            tabs = W.Tab(children=boxes, titles=titles, layout=W.Layout(min_width=f"{width}px"))
             controls = W.HBox([tabs, shared])
         self._build_view(controls)
 
     @staticmethod
     def _control(p, value, style, layout):
         if p in _LOG:
-            low, high = _LOG[p]
-            return W.FloatLogSlider(value=value, base=10, min=math.log10(low),
-                                    max=math.log10(high), step=0.05 if p == "lr" else 0.5,
-                                    description=p, readout_format=".2g", style=style,
-                                    layout=layout)
+            low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p])
+            return W.FloatLogSlider(value=value, base=10, min=low, max=high,
+                                    step=_LOG_STEP[p], description=p, readout_format=".3g",
+                                    style=style, layout=layout)
         if p in _TOGGLES:
             return W.Checkbox(value=bool(value), description=p.replace("_", " "),
                               style=style, layout=layout, indent=True)
@@ -246,11 +274,13 @@ class Explorer(_Sliders):
     def _listener(self, name, key):
         def update(new):
             if name is not None:
+                if key in _LOG and _same(new, self._runs[name].values[key]):
+                    return None  # the browser's rounding of our value, not a move
                 return {name: {key: new}}
             if key == "x0":
-                return {"start": (new, self._y0.value)}
+                return None if _same(new, self._start[0]) else {"start": (new, self._start[1])}
             if key == "y0":
-                return {"start": (self._x0.value, new)}
+                return None if _same(new, self._start[1]) else {"start": (self._start[0], new)}
             return {key: new}
         return self._guarded(update)
 
@@ -267,6 +297,7 @@ class Explorer(_Sliders):
                     step = 10.0 ** math.floor(math.log10((hi - lo) / 100))  # 0.01 or 0.1:
                     w.min, w.max, w.step = float(lo), float(hi), step  # starts sit on it
                     w.value = float(v)
+            self._start = (float(s.start[0]), float(s.start[1]))
 
     # ----------------------------------------------------------------- set() planning
 
@@ -327,7 +358,9 @@ class Explorer(_Sliders):
             s = self._surface
             px = _clamp("start x", x, *s.xlim, notes, " of the plotted window")
             py = _clamp("start y", y, *s.ylim, notes, " of the plotted window")
-            self._x0.value, self._y0.value = px, py
+            with self._x0.hold_sync(), self._y0.hold_sync():
+                self._x0.value, self._y0.value = px, py
+            self._start = (px, py)
         return apply
 
     def _plan_param(self, run, p, value, notes):
@@ -362,7 +395,14 @@ class Explorer(_Sliders):
             if p in CHOICES and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
                 widget.options = [(_fmt(v), v) for v in options]
-            widget.value = value
+            if p in _LOG:  # move the slider's grid so that it passes through value
+                low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p])
+                with widget.hold_sync():  # one message: range and value together
+                    widget.min, widget.max = -300, 300
+                    widget.value = value
+                    widget.min, widget.max = low, high
+            else:
+                widget.value = value
             run.values[p] = value
         return apply
 
@@ -458,7 +498,7 @@ class Explorer(_Sliders):
 
     def _rerun_if_changed(self, run):
         hp = run.hyperparams()
-        start = (self._x0.value, self._y0.value)
+        start = self._start
         key = (tuple(sorted(hp.items())), self._surface, start, self._steps.value)
         if run.cache[0] != key:
             opt = optimizers.make(run.name, **hp)
@@ -472,17 +512,23 @@ class Explorer(_Sliders):
             pts = traj.points
             run.path.set_data(pts[:, 0], pts[:, 1])
             diverged = traj.diverged_at is not None
-            end = _divergence_mark(pts, s.xlim, s.ylim) if diverged else pts[-1]
+            off_screen = not diverged and not _inside(pts[-1:], s)[0]
+            if diverged or off_screen:  # where the path last leaves the window
+                end = _divergence_mark(pts, s.xlim, s.ylim)
+            else:
+                end = pts[-1]
             run.end.set_data([end[0]], [end[1]])
-            run.end.set_marker("X" if diverged else "o")
-            run.end.set_clip_on(not diverged)
+            run.end.set_marker("X" if diverged else "D" if off_screen else "o")
+            run.end.set_clip_on(not (diverged or off_screen))
             loss = traj.losses - (s.min_loss or 0.0)
-            loss = np.clip(loss, low, high)
-            run.curve.set_data(np.arange(len(loss)), loss)
+            # a loss above the panel's top leaves through it (cut by the axes), never
+            # pinned to the top as if it were flat there
+            curve = np.clip(loss, low, None)
+            run.curve.set_data(np.arange(len(loss)), curve)
             run.curve_end.set_data([len(loss) - 1] if diverged else [],
-                                   loss[-1:] if diverged else [])
+                                   np.clip(loss, low, high)[-1:] if diverged else [])
             run.text.set_text(f"{run.label()}  {run.short_settings()}:  {self._result(traj)}")
-        self._start_marker.set_data([self._x0.value], [self._y0.value])
+        self._start_marker.set_data([self._start[0]], [self._start[1]])
         self.image.value = self._render(summary=False)
 
     def _render(self, summary):
@@ -513,16 +559,39 @@ class Explorer(_Sliders):
         return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
                 + ("n/a (no minimum)" if d is None else f"{d:.3g}"))
 
+    def _off_window(self, traj):
+        """What the figure cannot show of a run that did not diverge: '' or a sentence."""
+        if traj.diverged_at is not None:
+            return ""
+        s, notes = self._surface, []
+        inside = _inside(traj.points, s)
+        if not inside.all():
+            first = int(np.argmin(inside))
+            x, y = traj.points[-1]
+            notes.append(f"the path leaves the plotted window at step {first}"
+                         + (f" and ends off-screen at ({x:.3g}, {y:.3g}), marked ◆ where it "
+                            f"last leaves" if not inside[-1] else " and comes back"))
+        top = self._loss_range[1]
+        if np.max(traj.losses - (s.min_loss or 0.0)) > top:
+            notes.append(f"the loss rises above the loss panel's top ({top:.3g}) and is "
+                         f"cut there")
+        return "; ".join(notes)
+
     def _write_readout(self):
         lines, rows = [], []
         for run, traj in zip(self._runs.values(), self.trajectories):
             label, result = run.label(), self._result(traj)
             lines.append(f"{label} ({run.settings()}): {result}")
+            off = self._off_window(traj)
+            if off:
+                lines.append(f"note: {off}")
             if traj.diverged_at is not None:
                 result = (f"<b style='color:#b00000'>{result}</b>; the path is drawn up to "
                           f"there and marked ✕")
             rows.append(f"<span style='color:{run.color}'>&#9632;</span> <b>{label}</b> "
                         f"<span style='color:#555'>({run.settings()})</span>: {result}")
+            if off:
+                rows.append(f"<i>note: {html.escape(off)}</i>")
             if run.note:
                 lines.append(f"note: {run.note}")
                 rows.append(f"<i>note: {run.note}</i>")
