@@ -4,6 +4,8 @@
 
 Each notebook runs in its own folder (as nbval and JupyterLab run it), with a fresh
 kernel, so execution counts are 1, 2, 3, ... and outputs are what a learner sees.
+Widget outputs keep their still picture (or HTML) and lose the widget view, whose
+model dies with the kernel (`adamedu/widgets/saved.py`, DESIGN.md "Widgets").
 Exits non-zero, naming the notebook and cell, if any cell raises.
 """
 import json
@@ -15,6 +17,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from adamedu.widgets.saved import keep_stills  # noqa: E402
+
 
 def execute(path, timeout=600):
     path = Path(path)
@@ -23,8 +28,7 @@ def execute(path, timeout=600):
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     start = time.perf_counter()
     client.execute()
-    if not _has_widgets(nb):
-        nb.metadata.pop("widgets", None)
+    keep_stills(nb)  # a widget's still picture, not a view whose model dies with the kernel
     nbformat.write(nb, path)
     _join_stream_text(path)
     return time.perf_counter() - start
@@ -43,11 +47,6 @@ def _join_stream_text(path):
                 out["text"] = "".join(out["text"])
     path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                     encoding="utf-8")
-
-
-def _has_widgets(nb):
-    return any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
-               for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
 
 
 def main(paths):
