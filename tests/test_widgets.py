@@ -4,6 +4,10 @@ Every test runs with warnings turned into errors: a slider must never flood a le
 """
 import base64
 import io
+import threading
+import time
+
+import ipywidgets as W
 
 import numpy as np
 import pytest
@@ -376,3 +380,157 @@ def test_online_explorer_image_does_not_depend_on_the_path_to_its_settings():
     for values in ({"C": 20}, {"steps": 30}, {"steps": 300}, {"C": 3.5}, {"beta2": 0.5}):
         moved.set(**values)  # the last change keeps the axis limits: no new layout
     assert moved.png == explore_counterexample(C=3.5, beta2=0.5, steps=300).png
+
+
+# ------------------------------------------------------------------- under a learner's hands
+
+def controls(ex):
+    """Every control of an explorer's widget tree, by description (in compare mode the
+    first optimizer's tab comes first)."""
+    found, todo = {}, [ex.widget]
+    while todo:
+        w = todo.pop(0)
+        todo += list(getattr(w, "children", ()))
+        if getattr(w, "description", ""):
+            found.setdefault(w.description, w)
+    return found
+
+
+def shown_readout(ex):
+    return ex.widget.children[-1].value  # the readout under the figure, as HTML
+
+
+def reference(values):
+    """What explore(...).set(**final values) draws."""
+    ex = explore("adam", surface="quadratic")
+    ex.set(surface=values["surface"], steps=values["steps"], start=values["start"],
+           **values["adam"])
+    return ex
+
+
+def test_two_threads_moving_sliders_at_once_end_in_the_latest_values():
+    ex = explore("adam", surface="rosenbrock", steps=50)
+    c = controls(ex)
+    lrs = [0.01 * 1.12 ** k for k in range(30)]
+    steps = [40 + k for k in range(30)]
+    barrier = threading.Barrier(3)
+
+    def drive(slider, values):
+        barrier.wait()
+        for v in values:
+            slider.value = v  # what a message from the browser does, on this thread
+
+    threads = [threading.Thread(target=drive, args=(c["lr"], lrs)),
+               threading.Thread(target=drive, args=(c["steps"], steps)),
+               threading.Thread(target=drive, args=(c["surface"], ["beale", "quadratic"] * 5))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert "could not update" not in shown_readout(ex)
+    assert ex.values["adam"]["lr"] == lrs[-1] and ex.values["steps"] == steps[-1]
+    assert ex.values["surface"] == "quadratic"
+    expected = reference(ex.values)
+    assert ex.readout == expected.readout
+    assert ex.png == expected.png
+
+
+def test_a_burst_of_changes_is_coalesced_and_ends_on_the_last(monkeypatch):
+    ex = explore("adam", surface="quadratic", steps=30)
+    refresh, calls = type(ex)._refresh, []
+
+    def slow_refresh(self):
+        calls.append(1)
+        time.sleep(0.02)  # a redraw long enough for the other threads to pile up changes
+        refresh(self)
+    monkeypatch.setattr(type(ex), "_refresh", slow_refresh)
+    lr = controls(ex)["lr"]
+    values = [[0.001 * 1.1 ** (4 * k + i) for k in range(10)] for i in range(4)]
+    barrier = threading.Barrier(4)
+
+    def drive(vs):
+        barrier.wait()
+        for v in vs:
+            lr.value = v
+    threads = [threading.Thread(target=drive, args=(vs,)) for vs in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) < 40  # fewer redraws than changes
+    monkeypatch.undo()
+    assert ex.png == reference(ex.values).png  # and the figure shows the last value
+    assert ex.values["adam"]["lr"] == lr.value
+
+
+def test_python_set_and_a_slider_thread_at_once_stay_consistent():
+    ex = explore("adam", surface="quadratic", steps=30)
+    lr = controls(ex)["lr"]
+    done = threading.Event()
+
+    def drive():
+        for k in range(40):
+            lr.value = 0.002 * 1.1 ** k
+        done.set()
+    t = threading.Thread(target=drive)
+    t.start()
+    while not done.is_set():
+        ex.set(steps=31)
+        ex.set(steps=30)
+    t.join()
+    assert "could not update" not in shown_readout(ex)
+    assert ex.png == reference(ex.values).png
+
+
+@pytest.mark.parametrize("name", list(surfaces.SURFACES))
+def test_the_dropdown_puts_the_start_on_the_surface_default(name):
+    ex = explore("adam", surface="rosenbrock" if name != "rosenbrock" else "beale")
+    c = controls(ex)
+    c["start θ₁"].value, c["start θ₂"].value = 1.5, -0.5  # the learner moved the start
+    c["surface"].value = name
+    s = surfaces.get(name)
+    assert ex.values["start"] == tuple(s.start)
+    assert (c["start θ₁"].min, c["start θ₁"].max) == tuple(s.xlim)
+    assert (c["start θ₂"].min, c["start θ₂"].max) == tuple(s.ylim)
+    assert (c["start θ₁"].value, c["start θ₂"].value) == tuple(s.start)
+
+
+def test_browser_rounding_of_a_start_or_lr_is_not_a_move():
+    ex = explore("gd", surface="rosenbrock", lr=0.002)
+    c = controls(ex)
+    png = ex.png
+    c["start θ₁"].value = -1.2000000000000002  # -2 + 80 * 0.01, as the browser computes it
+    c["lr"].value = 0.0020000000000000005
+    assert ex.values["start"] == (-1.2, 1.0) and ex.values["gd"]["lr"] == 0.002
+    assert ex.png == png
+
+
+def test_a_value_given_in_code_is_a_stop_of_the_log_slider():
+    ex = explore("gd", surface="rosenbrock", lr=0.002)
+    lr = controls(ex)["lr"]
+    stops = lr.min + lr.step * np.arange(round((lr.max - lr.min) / lr.step) + 1)
+    assert np.min(np.abs(stops - np.log10(0.002))) < 1e-9
+    assert LR_RANGE[0] <= 10 ** lr.min and 10 ** lr.max <= LR_RANGE[1] * (1 + 1e-9)
+    assert ex.values["gd"]["lr"] == 0.002 and "lr=0.002," in ex.readout[0]
+    ex.set(lr=0.1)  # back on the standard grid
+    assert (lr.min, lr.max) == (np.log10(LR_RANGE[0]), np.log10(LR_RANGE[1]))
+
+
+def test_a_path_that_leaves_the_window_is_reported():
+    ex = explore("adam", surface="rosenbrock", lr=10, beta2=0.5)
+    (traj,) = ex.trajectories
+    assert traj.diverged_at is None
+    x, y = traj.points[-1]
+    assert f"ends off-screen at ({x:.3g}, {y:.3g})" in ex.readout[1]
+    assert "the loss rises above the loss panel's top" in ex.readout[1]
+    assert not any("off-screen" in line or "panel's top" in line
+                   for line in explore("adam", surface="rosenbrock").readout)
+
+
+def test_compare_mode_tabs_have_room_for_their_titles():
+    ex = explore(["gd", "momentum", "adagrad", "rmsprop", "adam"], surface="rosenbrock")
+    tabs = next(w for w in ex.widget.children[0].children if isinstance(w, W.Tab))
+    titles = tabs.titles
+    assert titles == ("GD", "Momentum", "Adagrad", "RMSprop", "Adam")
+    assert int(tabs.layout.min_width.removesuffix("px")) >= 40 * len(titles) + 9 * sum(
+        len(t) for t in titles)

@@ -460,9 +460,14 @@ class Explorer(_Sliders):
                 a.remove()
             plots.contour(s, ax=ax)
             self._style_loss_axes(s)
+            # lay the panels out (with the widest step labels, so that the layout, and
+            # so the image, does not depend on the number of steps at the time) and
+            # keep those positions from now on
+            lx.set_xlim(0, STEPS_RANGE[1])
             self.figure.set_layout_engine("constrained", rect=self._layout_rect)
-            self._canvas.draw()                    # lays the panels out
-            self.figure.set_layout_engine("none")  # and keeps those positions from now on
+            self._canvas.draw()
+            self.figure.set_layout_engine("none")
+            lx.set_xlim(0, steps)
             lx.set_visible(False)
             self._canvas.draw()
             lx.set_visible(True)
