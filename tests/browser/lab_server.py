@@ -2,9 +2,11 @@
 
     python tests/browser/lab_server.py FOLDER      # serves FOLDER, prints the URL, Ctrl-C stops
 
-The server gets a random token, a free port and its own config, settings, workspace and
-runtime folders (in a temporary directory), so it neither reads nor changes the user's
-JupyterLab setup; announcements and update checks are off, so it never goes online.
+The server runs with the course's own configuration (jupyter_config/, as the README's
+launch command does: widget views give way to still pictures on save, no news or update
+prompts) and gets a random token, a free port and its own config, settings, workspace
+and runtime folders (in a temporary directory), so it neither reads nor changes the
+user's JupyterLab setup; announcements and update checks are off, so it never goes online.
 """
 import json
 import os
@@ -18,6 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+COURSE_CONFIG = Path(__file__).resolve().parents[2] / "jupyter_config" / "jupyter_server_config.py"
 LAB_CONFIG = {
     "ServerApp": {"open_browser": False},
     "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
@@ -52,13 +55,10 @@ class LabServer:
         config.mkdir()
         for name in ("jupyter_server_config.json", "jupyter_lab_config.json"):
             (config / name).write_text(json.dumps(LAB_CONFIG))
-        notification = home / "settings" / "@jupyterlab" / "apputils-extension"
-        notification.mkdir(parents=True)
-        (notification / "notification.jupyterlab-settings").write_text(
-            json.dumps({"fetchNews": "false"}))  # no "get notified about news?" prompt
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config),
                "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "PYTHONUNBUFFERED": "1"}
-        cmd = [sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={self.port}",
+        cmd = [sys.executable, "-m", "jupyterlab", f"--config={COURSE_CONFIG}",
+               "--LabApp.expose_app_in_browser=True", "--ip=127.0.0.1", f"--port={self.port}",
                "--port-retries=0", "--allow-root", "--no-browser",
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                f"--LabApp.user_settings_dir={home / 'settings'}",
