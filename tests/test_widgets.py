@@ -534,3 +534,16 @@ def test_compare_mode_tabs_have_room_for_their_titles():
     assert titles == ("GD", "Momentum", "Adagrad", "RMSprop", "Adam")
     assert int(tabs.layout.min_width.removesuffix("px")) >= 40 * len(titles) + 9 * sum(
         len(t) for t in titles)
+
+
+def test_a_start_value_sent_before_a_surface_switch_does_not_move_the_new_start():
+    ex = explore("adam", surface="rosenbrock")
+    c = controls(ex)
+    c["start θ₁"].value = -1.18  # the learner's key press on rosenbrock ...
+    c["surface"].value = "rotated_quadratic"  # ... then the switch
+    c["start θ₁"].value = -1.18  # an earlier press arriving late, and the browser's
+    c["start θ₁"].value = -1.2000000000000002  # rounding of it to the new grid
+    assert ex.values["start"] == (-4.5, 2.0)
+    assert c["start θ₁"].value == -4.5  # the slider shows the start again
+    c["start θ₁"].value = -4.4  # a move on the new surface counts
+    assert ex.values["start"] == (-4.4, 2.0)

@@ -1,6 +1,7 @@
 """`explore(...)`: sliders for one optimizer, or several in compare mode, on a 2-D surface."""
 import html
 import math
+import time
 
 import ipywidgets as W
 import numpy as np
@@ -25,6 +26,7 @@ CHOICES = {
 }
 _LOG = {"lr": LR_RANGE, "eps": EPS_RANGE}
 _LOG_STEP = {"lr": 0.05, "eps": 0.5}  # slider steps, in powers of ten
+_LEFTOVER_SECONDS = 1.0  # start values from the old surface arrive within this of a switch
 _TOGGLES = ("nesterov", "bias_correction")
 # Controls in display order, and the optimizers that get each one.
 _ORDER = ("lr", "beta1", "beta2", "alpha", "eps", "momentum", "nesterov", "weight_decay",
@@ -277,10 +279,14 @@ class Explorer(_Sliders):
                 if key in _LOG and _same(new, self._runs[name].values[key]):
                     return None  # the browser's rounding of our value, not a move
                 return {name: {key: new}}
-            if key == "x0":
-                return None if _same(new, self._start[0]) else {"start": (new, self._start[1])}
-            if key == "y0":
-                return None if _same(new, self._start[1]) else {"start": (self._start[0], new)}
+            if key in ("x0", "y0"):
+                i = key == "y0"
+                if _same(new, self._start[i]):
+                    return None  # the browser's rounding of our value, not a move
+                if self._from_old_surface(i, new):
+                    self._show_start()
+                    return None
+                return {"start": (new, self._start[1]) if i == 0 else (self._start[0], new)}
             return {key: new}
         return self._guarded(update)
 
@@ -297,7 +303,28 @@ class Explorer(_Sliders):
                     step = 10.0 ** math.floor(math.log10((hi - lo) / 100))  # 0.01 or 0.1:
                     w.min, w.max, w.step = float(lo), float(hi), step  # starts sit on it
                     w.value = float(v)
+            # the start before the switch, for _from_old_surface
+            self._old_start = (getattr(self, "_start", None), time.monotonic())
             self._start = (float(s.start[0]), float(s.start[1]))
+
+    def _from_old_surface(self, i, value):
+        """Is this start value from the browser a leftover of the surface before the
+        last switch? A key press on a start slider sent just before the switch arrives
+        just after it, and the browser puts it on the new slider's grid: a value within
+        a step of the old start (clamped to the new window), within a second of the
+        switch, is such a leftover, not the learner's choice on the new surface."""
+        old, when = getattr(self, "_old_start", (None, 0.0))
+        if old is None or time.monotonic() - when > _LEFTOVER_SECONDS:
+            return False
+        w = (self._x0, self._y0)[i]
+        return abs(value - min(max(old[i], w.min), w.max)) <= 1.01 * w.step
+
+    def _show_start(self):
+        """Put the start sliders back on the explorer's start."""
+        with self._quiet():
+            for w, v in zip((self._x0, self._y0), self._start):
+                with w.hold_sync():
+                    w.value = v
 
     # ----------------------------------------------------------------- set() planning
 
