@@ -86,6 +86,10 @@ def build(solution):
     nb = nbformat.v4.new_notebook()
     nb.nbformat_minor = 5
     nb.metadata = copy.deepcopy(METADATA)
+    # the language_info the pinned kernel reported when the solution ran: JupyterLab
+    # writes it on opening, and a different one marks the exercise modified
+    nb.metadata["language_info"] = copy.deepcopy(solution.metadata.get(
+        "language_info", METADATA["language_info"]))
     nb.metadata["adamedu"] = {"exercise": name}
     seen = set()
     for cell in solution.cells:
