@@ -51,7 +51,7 @@ LATENCY_PROBE = """
 
 def write_check_notebook(folder):
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     nb.cells = [
         nbformat.v4.new_code_cell("from adamedu.widgets import explore"),
@@ -64,6 +64,17 @@ def write_check_notebook(folder):
     ]
     nbformat.write(nb, folder / "explorer_check.ipynb")
     return "explorer_check.ipynb"
+
+
+def write_counterexample_notebook(folder):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\n"
+                                          "from adamedu.widgets import explore_counterexample\n"
+                                          "explore_counterexample(C=3.0)")]
+    nbformat.write(nb, folder / "counterexample_check.ipynb")
+    return "counterexample_check.ipynb"
 
 
 # A widget with an HTML picture beside it in its display bundle, as adamedu.quiz has.
@@ -101,15 +112,31 @@ class Case:
     explorer: str = ".adamedu-explorer"  # CSS for the explorer to drive (the first match)
     control: str = "lr"  # the slider to move: its `adamedu-...` class
     tab: str | None = None  # compare mode: the optimizer whose tab to open first
+    # kernel-side timing: the explorer among the cell results (Out), and how to move it
+    pick: str = "[v for v in Out.values() if type(v).__name__ == 'Explorer'][0]"
+    move: str = "X.set(lr=v)"
+    values: str = "[0.05 * 1.12 ** k for k in range(10)]"
+
+
+ONLINE = dict(control="c", pick="[v for v in Out.values() if type(v).__name__ == "
+              "'OnlineExplorer'][0]", move="X.set(C=v)", values="[3.5 + 0.5 * k for k in range(10)]")
 
 
 CASES = {
     "check-notebook": Case(write_check_notebook),
-    "lesson-01": Case(partial(copy_lesson, "01_gradient_descent.ipynb", "explore(")),
+    "lesson-01": Case(partial(copy_lesson, "01_gradient_descent.ipynb", "explore("),
+                      pick="[v for v in Out.values() if type(v).__name__ == 'Explorer'][0]",
+                      move="X.set(**{X.names[0]: {'lr': v}})",
+                      values="[0.001 * 1.12 ** k for k in range(10)]"),
     "lesson-05-compare": Case(partial(copy_lesson, "05_adam.ipynb", "explore(["),
-                              explorer=".adamedu-explorer:has([role=tab])", tab="RMSprop"),
+                              explorer=".adamedu-explorer:has([role=tab])", tab="RMSprop",
+                              pick="[v for v in Out.values() if type(v).__name__ == "
+                                   "'Explorer' and len(v.names) > 1][0]",
+                              move="X.set(rmsprop={'lr': v})",
+                              values="[0.01 * 1.12 ** k for k in range(10)]"),
+    "check-counterexample": Case(write_counterexample_notebook, **ONLINE),
     "lesson-07-counterexample": Case(partial(copy_lesson, "07_when_adam_fails.ipynb",
-                                             "explore_counterexample("), control="c"),
+                                             "explore_counterexample("), **ONLINE),
 }
 
 
@@ -228,12 +255,26 @@ def test_explorer_runs_and_answers_the_keyboard(page, lab, case, capsys):
         if case.tab:  # a tab's slider sets that optimizer only
             assert all(case.tab in line for line in changed), changed
     assert_clean_outputs(page)
+    kernel_ms = kernel_run(page, KERNEL_TIMING.format(pick=case.pick, move=case.move,
+                                                      values=case.values)).strip()
     shut_down_kernel(page)
     with capsys.disabled():
         print(f"\n{notebook} ({case.control}{f' on the {case.tab} tab' if case.tab else ''}): "
               f"keypress to new pixels, median of {PRESSES}: "
               f"{statistics.median(latencies):.0f} ms (target <= 80 ms); "
-              f"all: {', '.join(f'{x:.0f}' for x in latencies)} ms")
+              f"all: {', '.join(f'{x:.0f}' for x in latencies)} ms; "
+              f"kernel-side set(), median of 10: {kernel_ms} ms (target <= 25 ms)")
+
+
+KERNEL_TIMING = """
+import statistics as _st, time as _time
+X, _ts = {pick}, []
+for v in {values}:
+    _t = _time.perf_counter()
+    {move}
+    _ts.append(_time.perf_counter() - _t)
+print(f"{{1e3 * _st.median(_ts):.0f}}")
+"""
 
 
 FINAL_STATE = """
