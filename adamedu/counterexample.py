@@ -18,9 +18,9 @@ The paper's synthetic experiment uses the same idea with a longer period:
 ``period=101, C=1010, small=10`` (f_t(x) = 1010 x once every 101 steps, else -10 x), where
 Adam fails even with beta1 = 0.9, beta2 = 0.99.
 
-The runner uses adamedu's own ``Adam`` (torch.optim's equations, so with bias correction
-and eps) with learning rate ``lr / sqrt(t)`` as in the paper, and projects x back onto
-[-1, 1] after every step.
+The runner computes what adamedu's own ``Adam`` computes (torch.optim's equations, so
+with bias correction and eps; the same numbers to the last bit, tested), with learning
+rate ``lr / sqrt(t)`` as in the paper, and projects x back onto [-1, 1] after every step.
 """
 import math
 from typing import NamedTuple, Optional

@@ -17,13 +17,17 @@ only recomputes the trajectories whose settings changed, restores the background
 the few moving lines on it (blitting) and sends the PNG to an `ipywidgets.Image`.
 
 Displaying an explorer shows the live widget and also stores a still PNG of its current
-state in the output, so a notebook read without a kernel still shows the figure.
+state in the output, so a notebook read without a kernel still shows the figure; saved
+notebooks keep the still and drop the widget view (`saved.keep_stills`), which would
+otherwise show "Error displaying widget" once the kernel is gone.
 
 `explore_counterexample(C=3)` is the same kind of explorer for Reddi et al.'s online
 problem (`adamedu.counterexample`): sliders for C, beta2 and the number of steps, Adam's
 and AMSGrad's x_t and average regret, and a readout with their final x and regret.
 Both explorers share `_Sliders`: `set()` validates every value before applying any, the
-sliders call `set()`, and a failing update shows a message instead of a traceback.
+sliders apply theirs the same way, a failing update shows a message instead of a
+traceback, and updates arriving on several kernel threads are serialized and coalesced
+(one redraw at a time, ending on the latest values).
 """
 from adamedu.widgets.explorer import (CHOICES, EPS_RANGE, LR_RANGE, STEPS_RANGE, Explorer,
                                       explore)
