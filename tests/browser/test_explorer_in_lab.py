@@ -201,7 +201,8 @@ def handle(explorer, control):
 
 def slider_value(explorer, control):
     """The value a slider shows (its readout; aria-valuenow has one decimal only)."""
-    return float(explorer.locator(f".adamedu-{control} .widget-readout").inner_text())
+    text = explorer.locator(f".adamedu-{control} .widget-readout").inner_text()
+    return float(text.replace("\u2212", "-"))  # the readout writes a minus sign
 
 
 def assert_clean_outputs(page):
