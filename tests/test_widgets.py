@@ -547,3 +547,7 @@ def test_a_start_value_sent_before_a_surface_switch_does_not_move_the_new_start(
     assert c["start θ₁"].value == -4.5  # the slider shows the start again
     c["start θ₁"].value = -4.4  # a move on the new surface counts
     assert ex.values["start"] == (-4.4, 2.0)
+    c["surface"].value = "rosenbrock"
+    c["surface"].value = "rotated_quadratic"
+    c["start θ₁"].value = -2.0  # the new start under the old range (the browser's order)
+    assert ex.values["start"] == (-4.5, 2.0) and c["start θ₁"].value == -4.5

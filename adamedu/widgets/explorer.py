@@ -293,6 +293,7 @@ class Explorer(_Sliders):
     def _set_start_range(self):
         """Fit the start sliders to the surface's window and put them on its start."""
         s = self._surface
+        old_ranges = [(w.min, w.max, w.step) for w in (self._x0, self._y0)]
         with self._quiet():
             for w, (lo, hi), v in ((self._x0, s.xlim, s.start[0]), (self._y0, s.ylim, s.start[1])):
                 # One message to the browser with range, step and value together: sent
@@ -304,20 +305,23 @@ class Explorer(_Sliders):
                     w.min, w.max, w.step = float(lo), float(hi), step  # starts sit on it
                     w.value = float(v)
             # the start before the switch, for _from_old_surface
-            self._old_start = (getattr(self, "_start", None), time.monotonic())
+            self._old_start = (getattr(self, "_start", None), old_ranges, time.monotonic())
             self._start = (float(s.start[0]), float(s.start[1]))
 
     def _from_old_surface(self, i, value):
         """Is this start value from the browser a leftover of the surface before the
-        last switch? A key press on a start slider sent just before the switch arrives
-        just after it, and the browser puts it on the new slider's grid: a value within
-        a step of the old start (clamped to the new window), within a second of the
-        switch, is such a leftover, not the learner's choice on the new surface."""
-        old, when = getattr(self, "_old_start", (None, 0.0))
+        last switch, within a second of it? Two kinds: a key press on a start slider
+        sent just before the switch arrives just after it (the old start, clamped to
+        the new window and put on its grid); and the browser may apply the new value
+        before the new range and send back the new start clamped to the old window.
+        Neither is the learner's choice on the new surface."""
+        old, ranges, when = getattr(self, "_old_start", (None, None, 0.0))
         if old is None or time.monotonic() - when > _LEFTOVER_SECONDS:
             return False
-        w = (self._x0, self._y0)[i]
-        return abs(value - min(max(old[i], w.min), w.max)) <= 1.01 * w.step
+        w, (old_lo, old_hi, old_step) = (self._x0, self._y0)[i], ranges[i]
+        near = 1.01 * max(w.step, old_step)
+        return (abs(value - min(max(old[i], w.min), w.max)) <= near
+                or abs(value - min(max(self._start[i], old_lo), old_hi)) <= near)
 
     def _show_start(self):
         """Put the start sliders back on the explorer's start."""
