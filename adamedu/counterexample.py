@@ -22,7 +22,6 @@ The runner computes what adamedu's own ``Adam`` computes (torch.optim's equation
 with bias correction and eps; the same numbers to the last bit, tested), with learning
 rate ``lr / sqrt(t)`` as in the paper, and projects x back onto [-1, 1] after every step.
 """
-import math
 from typing import NamedTuple, Optional
 
 import numpy as np

@@ -8,7 +8,6 @@ import threading
 import time
 
 import ipywidgets as W
-
 import numpy as np
 import pytest
 from PIL import Image

@@ -12,6 +12,7 @@ import ipywidgets as W
 import numpy as np
 from PIL import Image as _PILImage
 
+
 def _fmt(value):
     """A hyperparameter value as a short string (0.001, 1e-08, 0.9999, True)."""
     if isinstance(value, (bool, np.bool_)):
