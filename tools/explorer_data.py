@@ -38,6 +38,7 @@ LR_GRID = tuple(10.0 ** (k / 4) for k in range(-16, 5))       # 1e-4 ... 10, qua
 ONLINE_C_GRID = (2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
 LOSS_FLOOR = 1e-10        # the loss panel shows loss - min_loss from here up
 REGRET_FLOOR = 1e-3       # and the counterexample's average regret
+X_RANGE = (-1.1, 1.1)     # its x_t axis
 WORKERS = 2
 DPI = 100
 
@@ -322,7 +323,6 @@ def compute_online(ex, png_path, pool):
     top = max(float(np.clip(r.average_regret, REGRET_FLOOR, None).max())
               for runs, _ in results for r in runs)
     top = 10 ** math.ceil(math.log10(max(top, 1.0)))
-    lt = math.log10(steps)
     data_runs = {}
     for (i, j), (runs, lines) in zip(np.ndindex(len(Cs["values"]), len(beta2["values"])),
                                      results):
@@ -332,9 +332,8 @@ def compute_online(ex, png_path, pool):
             rt = sample_log(len(r.average_regret))
             regret = np.clip(r.average_regret[rt - 1], REGRET_FLOOR, top)
             entry["paths"].append({
-                "t": deltas(frac(t, 0, steps)), "lo": deltas(frac(low, -1.1, 1.1)),
-                "hi": deltas(frac(high, -1.1, 1.1)),
-                "rt": deltas(frac(np.log10(rt), 0, lt)),
+                "t": deltas(t), "lo": deltas(frac(low, *X_RANGE)), "hi": deltas(frac(high, *X_RANGE)),
+                "rt": deltas(rt),
                 "r": deltas(frac(np.log10(regret), math.log10(REGRET_FLOOR), math.log10(top))),
                 "beta2": r.beta2})
         data_runs[f"{i},{j}"] = entry
@@ -364,7 +363,7 @@ def online_background(steps, top, path):
     ax, rx = fig.subplots(1, 2)
     ax.axhline(-1, color="0.5", linestyle=":", linewidth=1)
     ax.text(0.02 * steps, -0.97, "optimum x = −1", fontsize=8, color="0.35", va="bottom")
-    ax.set(xlabel="step t", ylabel="$x_t$", xlim=(0, steps), ylim=(-1.1, 1.1),
+    ax.set(xlabel="step t", ylabel="$x_t$", xlim=(0, steps), ylim=X_RANGE,
            title="The point $x_t$")
     rx.set(xlabel="step t", ylabel="$R_t / t$", xscale="log", yscale="log", xlim=(1, steps),
            ylim=(REGRET_FLOOR, top), title="Average regret")

@@ -235,14 +235,15 @@
         const layer = this.layers[i];
         const band = [], curve = [];
         for (let k = 0; k < r.t.length; k++) {
-          if (r.t[k] / q * d.steps > step + 1e-9) break;
-          const x = this.px(P, r.t[k]).toFixed(1);
+          if (r.t[k] > step) break;
+          const x = this.px(P, r.t[k] / d.steps * q).toFixed(1);
           band.push(x + "," + this.py(P, r.lo[k]).toFixed(1));
           if (r.hi[k] !== r.lo[k]) band.push(x + "," + this.py(P, r.hi[k]).toFixed(1));
         }
         for (let k = 0; k < r.rt.length; k++) {
-          if (Math.pow(10, r.rt[k] / q * lt) > step + 0.5) break;
-          curve.push(this.px(R, r.rt[k]).toFixed(1) + "," + this.py(R, r.r[k]).toFixed(1));
+          if (r.rt[k] > step) break;
+          curve.push(this.px(R, Math.log10(r.rt[k]) / lt * q).toFixed(1) + "," +
+                     this.py(R, r.r[k]).toFixed(1));
         }
         layer.path.setAttribute("points", band.join(" "));
         layer.loss.setAttribute("points", curve.join(" "));
