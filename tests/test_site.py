@@ -8,7 +8,7 @@ made-up courses to pin down what the builder does with widgets, markers and bad 
 import base64
 import functools
 import importlib.util
-import json
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -477,7 +477,7 @@ def test_counterexample_curves_and_readouts_are_the_explorers(site):
                 t = np.cumsum(drawn["t"])
                 for name, pick in (("lo", np.min), ("hi", np.max)):
                     x = -1.1 + np.cumsum(drawn[name]) / q * 2.2
-                    expected = [run.x[0]] + [pick(run.x[a:b + 1]) for a, b in zip(t[:-1], t[1:])]
+                    expected = [run.x[0]] + [pick(run.x[a:b + 1]) for a, b in itertools.pairwise(t)]
                     np.testing.assert_allclose(x, expected, atol=0.51 / q * 2.2)
                 rt = np.cumsum(drawn["rt"])
                 low, top = data["regret"]
@@ -496,7 +496,7 @@ def test_every_page_has_a_language_ordered_headings_and_described_images(site):
         assert soup.html.get("lang") == "en", name
         levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
         assert levels and levels[0] == 1, f"{name}: the first heading is not h1"
-        skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not skips, f"{name}: heading levels skipped {skips}"
         for img in soup.find_all("img"):
             assert img.get("alt", "").strip(), f"{name}: an image without alt text: {img.get('src')}"

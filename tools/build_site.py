@@ -46,7 +46,7 @@ from nbconvert.preprocessors import ExtractOutputPreprocessor
 from pygments.formatters import HtmlFormatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import explorer_data  # noqa: E402  (tools/explorer_data.py)
+import explorer_data  # tools/explorer_data.py
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC = Path(__file__).resolve().with_name("site")

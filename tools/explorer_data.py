@@ -25,6 +25,7 @@ adamedu.plots; `axes` gives each panel's box in its pixels, for the script to dr
 """
 import ast
 import hashlib
+import itertools
 import json
 import math
 from concurrent.futures import ProcessPoolExecutor
@@ -187,7 +188,7 @@ def surface_run(job):
 
 def slider(key, values, start):
     """A slider of the book: its grid (sorted, with the lesson's value), labels and start."""
-    values = sorted(set(float(v) for v in values) | {float(start)})
+    values = sorted({float(v) for v in values} | {float(start)})
     return {"key": key, "values": values, "labels": [fmt(v) for v in values],
             "start": values.index(float(start))}
 
@@ -300,7 +301,7 @@ def envelope(x, buckets=MAX_POINTS * 2):
     """x_t as (t, low, high) per bucket of steps: the band an oscillating path fills."""
     edges = np.unique(np.rint(np.linspace(0, len(x) - 1, buckets + 1)).astype(int))
     t, low, high = [], [], []
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in itertools.pairwise(edges):
         t.append(b)
         low.append(x[a:b + 1].min())
         high.append(x[a:b + 1].max())
