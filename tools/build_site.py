@@ -494,7 +494,7 @@ def live_figure(key, data, cell_id, still_id, folder, caption):
               '<p class="live-note" role="status" aria-live="polite"></p>',
               '<figcaption class="live-help">Live in the book: the sliders replay runs '
               'that adamedu computed for each setting on their grid'
-              + ("" if online else ", with β₁ and β₂ one at a time")
+              + ("" if online else ", with beta1 and beta2 one at a time")
               + '; the other settings stay as in the lesson. Play unfolds the runs step by '
               'step. Open the notebook for every slider.</figcaption>', '</figure>']
     return "\n".join(parts)

@@ -17,11 +17,18 @@ Trajectories come from `trajectory.run` and `counterexample.compare`, the functi
 explorers call, and each setting's readout is written the way the explorer writes it
 (tests/test_site.py checks both against the kernel explorer on sampled grid points).
 
-The data a page draws: points stored as integers, in 1/Q of each axis (0 = left or
-bottom edge, Q = right or top edge; outside the window below 0 or above Q), as
-differences from the previous point, at most MAX_POINTS per path (every step when
-there are fewer). The background (contours and empty axes) is a PNG drawn by
-adamedu.plots; `axes` gives each panel's box in its pixels, for the script to draw on.
+The data a page draws (tools/build_site.py writes it as base64 of zlib'd JSON): every
+array is stored as differences from the previous entry. Positions are integers in 1/Q of
+their axis (0 = left or bottom edge, Q = right or top edge; a point outside the window
+falls below 0 or above Q); step numbers are integers. A surface run has "t" (the stored
+steps: at most MAX_POINTS + 1, every step when there are fewer), "x", "y" (the path),
+"l" (loss - min_loss on the log loss axis), "end" (where the end mark goes), "div" (the
+step where it diverged, or null) and "text" (its readout line). A counterexample setting
+has its readout lines and, per run, x_t as a band ("t", "lo", "hi": the lowest and
+highest x in each bucket of steps, so the period-3 zigzag stays visible) and the average
+regret at log-spaced steps ("rt", "r"). The background (contours and empty axes) is a
+PNG drawn with adamedu.plots; "boxes" gives each panel's box in its pixels
+[left, top, right, bottom], for the script to draw on.
 """
 import ast
 import hashlib

@@ -251,3 +251,17 @@ def test_a_live_explorer_unfolds_once_when_it_comes_into_view(browser, site):
         assert figure.locator("button.live-play").get_attribute("aria-pressed") == "false"
     finally:
         context.close()
+
+
+def test_without_scripts_the_still_image_stands_in_for_the_explorer(browser, site):
+    nb, cell, _ = explorer_cell("explore")
+    context = browser.new_context(java_script_enabled=False)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                  else r.abort())
+    page = context.new_page()
+    try:
+        page.goto((site / "notebooks" / f"{nb.stem}.html").as_uri(), wait_until="load")
+        assert page.locator(f"#still-{cell.id} img").is_visible()
+        assert not page.locator(f"#live-{cell.id}").is_visible()
+    finally:
+        context.close()

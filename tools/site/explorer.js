@@ -135,8 +135,9 @@
             if (other !== input && other.value !== other.dataset.start) {
               other.value = other.dataset.start;
               this.label(other);
-              this.note.textContent = "In the book, β₁ and β₂ move one at a time: " +
-                other.dataset.key + " went back to " + other.getAttribute("aria-valuetext") +
+              this.note.textContent = "In the book, " + betas.map((b) => b.dataset.key)
+                .join(" and ") + " move one at a time: " + other.dataset.key +
+                " went back to " + other.getAttribute("aria-valuetext") +
                 ". The notebook's explorer takes any combination.";
             }
           }
