@@ -261,7 +261,7 @@ class Site:
                 continue
             still["id"] = f"still-{cell_id}"
             caption = next((img["alt"] for img in still.select("img") if img.get("alt")), "")
-            figure = live_figure(key, self.explorer_data[key], cell_id, still["id"],
+            figure = live_figure(self.env, key, self.explorer_data[key], cell_id, still["id"],
                                  relative(page.rel, f"{STATIC}/explorers"), caption)
             area.insert_after(BeautifulSoup(figure, "html.parser"))
 
@@ -436,12 +436,8 @@ def start_readout(data):
     return data["runs"][",".join(str(s["start"]) for s in data["sliders"])]["text"]
 
 
-def live_figure(key, data, cell_id, still_id, folder, caption):
-    """The HTML of a live explorer: background image, SVG, controls, readout (hidden
-    until explorer.js has drawn it; the still image is shown until then)."""
-    esc = html.escape
-    w, h = data["size"]
-    uid = f"live-{cell_id}"
+def live_figure(env, key, data, cell_id, still_id, folder, caption):
+    """The HTML of a live explorer (tools/site/live.html.j2)."""
     online = data["kind"] == "online"
     if online:
         what = ("the point x_t (left) and the average regret (right) of Adam and AMSGrad "
@@ -451,61 +447,27 @@ def live_figure(key, data, cell_id, still_id, folder, caption):
         names = ", ".join(o["label"] for o in data["optimizers"])
         what = f"the path of {names} on the {data['title']} surface (left) and the loss (right)"
         groups = [(o["label"], o["sliders"]) for o in data["optimizers"]]
-    alt = (f"Axes for {what}, before any path is drawn; the lines drawn over them follow "
-           f"the sliders below.")
-    parts = [f'<figure class="live" id="{uid}" data-explorer="{key}" data-still="{still_id}" '
-             f'hidden>',
-             f'<div class="live-plot" style="aspect-ratio: {w} / {h}">',
-             f'<img src="{folder}/{key}.png" width="{w}" height="{h}" alt="{esc(alt)}">',
-             f'<svg viewBox="0 0 {w} {h}" role="img" aria-label="{esc(caption or what)}">'
-             '</svg></div>', '<ul class="live-legend">']
-    for o in data["optimizers"]:
-        dash = " ".join(f"{v * 1.6:g}" for v in o["dash"])
-        parts.append(f'<li><svg width="34" height="12" aria-hidden="true"><line x1="1" y1="6" '
-                     f'x2="33" y2="6" stroke="{o["color"]}" stroke-width="2" '
-                     f'stroke-dasharray="{dash or "none"}"/></svg>{esc(o["label"])}'
-                     + ("" if online else
-                        f' <span class="live-marker">({marker_name(o["marker"])})</span>')
-                     + "</li>")
-    parts.append('</ul><div class="live-controls">')
-    for g, (legend, sliders) in enumerate(groups):
-        parts.append(f'<fieldset class="live-group"><legend>{esc(legend)}</legend>')
-        for s in sliders:
-            sid = f"{uid}-{g}-{s['key']}"
-            text = s["labels"][s["start"]]
-            labels = esc(json.dumps(s["labels"], ensure_ascii=False))
-            parts.append(
-                f'<div class="live-control"><label for="{sid}">{esc(s["key"])}</label>'
-                f'<input type="range" class="live-slider" id="{sid}" min="0" '
-                f'max="{len(s["values"]) - 1}" step="1" value="{s["start"]}" '
-                f'data-group="{g if not online else 0}" data-key="{esc(s["key"])}" '
-                f'data-start="{s["start"]}" data-labels="{labels}" '
-                f'aria-valuetext="{esc(text)}"><output for="{sid}">{esc(text)}</output></div>')
-        parts.append("</fieldset>")
-    steps = data["steps"]
-    parts += [f'<div class="live-anim"><button type="button" class="live-play" '
-              f'aria-pressed="false" aria-controls="{uid}-step">Play</button>'
-              f'<label for="{uid}-step">step</label><input type="range" class="live-step" '
-              f'id="{uid}-step" min="0" max="{steps}" step="1" value="{steps}" '
-              f'aria-valuetext="step {steps} of {steps}"><output class="live-step-value" '
-              f'for="{uid}-step">{steps} / {steps}</output></div></div>',
-              f'<div class="live-readout" role="status" aria-live="polite" '
-              f'aria-label="readout">{"".join(f"<div>{esc(line)}</div>" for line in data["readout"])}</div>',
-              '<p class="live-note" role="status" aria-live="polite"></p>',
-              '<figcaption class="live-help">Live in the book: the sliders replay runs '
-              'that adamedu computed for each setting on their grid'
-              + ("" if online else ", with beta1 and beta2 one at a time")
-              + '; the other settings stay as in the lesson. Play unfolds the runs step by '
-              'step. Open the notebook for every slider.</figcaption>', '</figure>']
-    return "\n".join(parts)
+    uid = f"live-{cell_id}"
+    width, height = data["size"]
+    return env.get_template("live.html.j2").render(
+        uid=uid, key=key, still_id=still_id, folder=folder, width=width, height=height,
+        online=online, steps=data["steps"], readout=data["readout"],
+        alt=f"Axes for {what}, before any path is drawn; the lines drawn over them follow "
+            f"the sliders below.",
+        label=caption or what,
+        legend=[{"label": o["label"], "color": o["color"],
+                 "dash": " ".join(f"{v * 1.6:g}" for v in o["dash"]),
+                 "marker": None if online else MARKERS.get(o["marker"], "marks")}
+                for o in data["optimizers"]],
+        groups=[{"legend": legend, "index": g, "sliders": [
+            {"id": f"{uid}-{g}-{s['key']}", "key": s["key"], "max": len(s["values"]) - 1,
+             "start": s["start"], "text": s["labels"][s["start"]],
+             "labels": json.dumps(s["labels"], ensure_ascii=False)} for s in sliders]}
+            for g, (legend, sliders) in enumerate(groups)])
 
 
 MARKERS = {"o": "circles", "s": "squares", "^": "triangles", "v": "down triangles",
            "D": "diamonds", "P": "plus signs", "p": "pentagons", "h": "hexagons"}
-
-
-def marker_name(marker):
-    return MARKERS.get(marker, "marks")
 
 
 def mathjax_dir():
