@@ -503,3 +503,26 @@ def test_every_page_has_a_language_ordered_headings_and_described_images(site):
         for input_ in soup.find_all(["input", "select", "textarea"]):
             assert input_.get("id") and soup.find("label", attrs={"for": input_["id"]}), \
                 f"{name}: a control without a label"
+
+
+def test_an_explorer_call_the_explorer_rejects_keeps_its_still_image(tmp_path, capsys):
+    cell = new_code_cell("explore('no_such_optimizer')", outputs=[widget_output(with_still=True)])
+    code, page, out = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell]), capsys)
+    assert code == 1 and "left as a still image" in out.err and "no_such_optimizer" in out.err
+    assert page.select_one("figure.live") is None and page.select_one(".jp-OutputArea img")
+
+
+def test_a_tiny_course_gets_a_live_explorer(tmp_path, capsys):
+    cell = new_code_cell('explore("adagrad", surface="quadratic", steps=20)',
+                         outputs=[widget_output(with_still=True)])
+    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell,
+                                                 new_markdown_cell("Notice the path.")]), capsys)
+    assert code == 0
+    figure = page.select_one("figure.live")
+    assert figure["data-still"] == page.select_one(".jp-OutputArea-child")["id"]
+    assert figure.select_one(".live-plot svg")["aria-label"] == "Notice the path."
+    data = build_site.read_data_script(tmp_path / "site" / "_static" / "explorers"
+                                       / f"{figure['data-explorer']}.js")
+    (optimizer,) = data["optimizers"]
+    assert [s["key"] for s in optimizer["sliders"]] == ["lr"]
+    assert len(optimizer["runs"]) == len(optimizer["sliders"][0]["values"]) >= 21

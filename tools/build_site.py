@@ -395,7 +395,13 @@ class Site:
         folder.mkdir(parents=True, exist_ok=True)
         keys, self.explorer_data = explorer_data.compute(calls, folder)
         for page in pages:
-            page.explorers = [(cell_id, keys[calls.index(call)]) for cell_id, call in page.explorers]
+            found, page.explorers = page.explorers, []
+            for cell_id, call in found:
+                k = keys[calls.index(call)]
+                if isinstance(k, Exception):
+                    self.warn(page, f"explorer in cell {cell_id} left as a still image: {k}")
+                else:
+                    page.explorers.append((cell_id, k))
         for key, data in self.explorer_data.items():
             (folder / f"{key}.js").write_text(data_script(key, data), encoding="utf-8")
             if data["readout"] != start_readout(data):

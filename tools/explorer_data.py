@@ -386,7 +386,8 @@ def online_background(steps, top, path):
 
 def compute(calls, out_dir, workers=WORKERS):
     """Data for a list of explorer calls: (the key of each call, {key: data}). Each
-    distinct explorer is computed once; its background goes to out_dir/<key>.png."""
+    distinct explorer is computed once; its background goes to out_dir/<key>.png. A call
+    the explorer itself rejects gets, instead of a key, the ValueError it raised."""
     import matplotlib
     matplotlib.use("Agg")
     from adamedu import widgets
@@ -394,7 +395,12 @@ def compute(calls, out_dir, workers=WORKERS):
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for name, args, kwargs in calls:
             surface = name == "explore"
-            ex = (widgets.explore if surface else widgets.explore_counterexample)(*args, **kwargs)
+            try:
+                ex = (widgets.explore if surface else widgets.explore_counterexample)(
+                    *args, **kwargs)
+            except (ValueError, TypeError) as err:
+                keys.append(ValueError(f"{name}(...) fails: {err}"))
+                continue
             k = key("surface" if surface else "online", ex.values)
             keys.append(k)
             if k not in out:

