@@ -78,7 +78,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="adamedu-book-") as tmp:
         out = Path(tmp) / "site"
         wall, cpu = time.perf_counter(), cpu_seconds()
-        pages, warnings = build_site.build(ROOT, out)
+        _, warnings = build_site.build(ROOT, out)
         wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         print(f"build: {wall:.1f} s wall, {cpu:.1f} s CPU (this process and its workers)"
               + (f"; {len(warnings)} warnings" if warnings else ""))

@@ -233,6 +233,7 @@ def test_a_live_explorer_unfolds_once_when_it_comes_into_view(browser, site):
         figure.scroll_into_view_if_needed()
         page.wait_for_function("(s) => s.value !== s.max && +s.value > 0", arg=step.element_handle())
         assert figure.locator("button.live-play").get_attribute("aria-pressed") == "true"
+        assert not log["remote"] and not log["failed"] and not log["errors"], log
     finally:
         context.close()
 
