@@ -458,6 +458,7 @@ def live_figure(env, key, data, cell_id, still_id, folder, caption):
     return env.get_template("live.html.j2").render(
         uid=uid, key=key, still_id=still_id, folder=folder, width=width, height=height,
         online=online, steps=data["steps"], readout=data["readout"],
+        one_at_a_time=not online and any(len(o["sliders"]) > 2 for o in data["optimizers"]),
         alt=f"Axes for {what}, before any path is drawn; the lines drawn over them follow "
             f"the sliders below.",
         label=caption or what,
