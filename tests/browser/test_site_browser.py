@@ -186,6 +186,18 @@ def test_a_slider_moved_with_the_keyboard_redraws_and_prints_the_explorers_reado
         ex = kernel_explorer(call)
         ex.set(**{optimizer["name"]: {"lr": lr_slider["values"][index]}})
         assert readout.inner_text().splitlines() == ex.readout
+        if len(optimizer["sliders"]) == 3:   # beta1 and beta2 move one at a time
+            beta1, beta2 = (figure.locator("input.live-slider").nth(k) for k in (1, 2))
+            beta1.focus()
+            page.keyboard.press("Home")
+            beta2.focus()
+            page.keyboard.press("ArrowLeft")
+            b1, b2 = optimizer["sliders"][1:]
+            assert int(beta1.input_value()) == b1["start"]
+            assert "beta1 went back to" in figure.locator(".live-note").inner_text()
+            ex.set(**{optimizer["name"]: {"beta1": b1["values"][b1["start"]],
+                                          "beta2": b2["values"][int(beta2.input_value())]}})
+            assert readout.inner_text().splitlines() == ex.readout
         assert not log["remote"] and not log["failed"] and not log["errors"], log
     finally:
         context.close()
