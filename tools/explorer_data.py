@@ -35,6 +35,8 @@ import hashlib
 import itertools
 import json
 import math
+import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -47,7 +49,7 @@ ONLINE_C_GRID = (2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
 LOSS_FLOOR = 1e-10        # the loss panel shows loss - min_loss from here up
 REGRET_FLOOR = 1e-3       # and the counterexample's average regret
 X_RANGE = (-1.1, 1.1)     # its x_t axis
-WORKERS = 2
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # worker processes for the runs
 DPI = 100
 
 
@@ -392,7 +394,10 @@ def compute(calls, out_dir, workers=WORKERS):
     matplotlib.use("Agg")
     from adamedu import widgets
     keys, out = [], {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawn, not fork: the builder may run in a process with threads (a test session
+    # driving a browser), and a forked child could inherit a held lock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for name, args, kwargs in calls:
             surface = name == "explore"
             try:
