@@ -256,8 +256,7 @@ class Site:
             cell = soup.find(id=f"cell-id={cell_id}")
             area = cell.select_one(".jp-OutputArea") if cell else None
             still = area.select_one(".jp-OutputArea-child:has(img)") if area else None
-            if still is None:
-                self.warn(page, f"explorer cell {cell_id} has no still image; left as it is")
+            if still is None:  # e.g. `ex = explore(...)`: the explorer is shown elsewhere
                 continue
             still["id"] = f"still-{cell_id}"
             caption = next((img["alt"] for img in still.select("img") if img.get("alt")), "")

@@ -390,15 +390,17 @@ def compute(calls, out_dir, workers=WORKERS):
     """Data for a list of explorer calls: (the key of each call, {key: data}). Each
     distinct explorer is computed once; its background goes to out_dir/<key>.png. A call
     the explorer itself rejects gets, instead of a key, the ValueError it raised."""
-    import matplotlib
-    matplotlib.use("Agg")
     from adamedu import widgets
-    keys, out = [], {}
+    keys, out, seen = [], {}, {}
     # spawn, not fork: the builder may run in a process with threads (a test session
     # driving a browser), and a forked child could inherit a held lock
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for name, args, kwargs in calls:
+            text = json.dumps([name, args, kwargs], sort_keys=True)
+            if text in seen:       # the same call again: the same explorer
+                keys.append(seen[text])
+                continue
             surface = name == "explore"
             try:
                 ex = (widgets.explore if surface else widgets.explore_counterexample)(
@@ -408,6 +410,7 @@ def compute(calls, out_dir, workers=WORKERS):
                 continue
             k = key("surface" if surface else "online", ex.values)
             keys.append(k)
+            seen[text] = k
             if k not in out:
                 out[k] = (compute_surface if surface else compute_online)(
                     ex, out_dir / f"{k}.png", pool)
