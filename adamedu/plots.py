@@ -1,7 +1,10 @@
 """The course's figures: contours with optimizer paths, loss curves, small multiples.
 
 Importing this module applies the course style (small figures at dpi 80, readable fonts,
-a light grid). `color(label)` gives each optimizer the same colour in every figure.
+a light grid). `color(label)` gives each optimizer the same colour in every figure, and
+`style(label)` its colour, line style and marker: the course palette is Okabe and Ito's
+colour-blind-safe set (with a wine red for AdamW instead of their yellow, which is too
+light on white), and the marker and dashes make every optimizer readable in greyscale.
 Every function takes an optional `ax` (draws there, else makes a figure) and returns
 the axes, or the figure for `small_multiples`; `on_surfaces` runs optimizers itself and
 returns the figure and its runs.
@@ -16,8 +19,22 @@ from adamedu import optimizers as _optimizers
 from adamedu import surfaces as _surfaces
 from adamedu import trajectory as _trajectory
 
-__all__ = ["STYLE", "COLORS", "apply_style", "color", "distinct_colors", "contour", "paths", "loss_curves",
-           "small_multiples", "on_surfaces"]
+__all__ = [
+    "COLORS",
+    "LINESTYLES",
+    "MARKERS",
+    "STYLE",
+    "apply_style",
+    "color",
+    "contour",
+    "distinct_colors",
+    "distinct_styles",
+    "loss_curves",
+    "on_surfaces",
+    "paths",
+    "small_multiples",
+    "style",
+]
 
 STYLE = {
     "figure.dpi": 80,
@@ -38,18 +55,34 @@ STYLE = {
     "lines.linewidth": 1.6,
 }
 
+# Okabe & Ito (2008), "Color Universal Design"; AdamW in Tol's wine. tests/test_palette.py
+# simulates the three colour-vision deficiencies on these and checks every pair.
 COLORS = {
-    "GD": "#4d4d4d",
-    "Momentum": "#1f77b4",
-    "Nesterov": "#17becf",
-    "Adagrad": "#2ca02c",
-    "RMSprop": "#9467bd",
-    "Adam": "#d62728",
-    "AMSGrad": "#ff7f0e",
-    "AdamW": "#8c564b",
+    "GD": "#000000",
+    "Momentum": "#0072B2",
+    "Nesterov": "#56B4E9",
+    "Adagrad": "#009E73",
+    "RMSprop": "#CC79A7",
+    "Adam": "#D55E00",
+    "AMSGrad": "#E69F00",
+    "AdamW": "#882255",
 }
+# A line style and a marker per optimizer, so figures read without colour too.
+LINESTYLES = {
+    "GD": ":",
+    "Momentum": "--",
+    "Nesterov": (0, (5, 1)),
+    "Adagrad": "-.",
+    "RMSprop": (0, (3, 1, 1, 1, 1, 1)),
+    "Adam": "-",
+    "AMSGrad": (0, (1, 1, 4, 1)),
+    "AdamW": (0, (8, 2)),
+}
+MARKERS = {"GD": "s", "Momentum": "^", "Nesterov": "v", "Adagrad": "D", "RMSprop": "P",
+           "Adam": "o", "AMSGrad": "p", "AdamW": "h"}
 _FALLBACK = ["#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833", "#ee7733",
              "#66ccee"]
+_FALLBACK_MARKERS = ["<", ">", "d", "H", "8", "1", "2", "3"]
 THETA_LABELS = (r"$\theta_1$", r"$\theta_2$")
 
 
@@ -61,6 +94,15 @@ def apply_style():
 apply_style()
 
 
+def _known(label):
+    """The optimizer label that `label` is or starts with ("Adam, lr = 0.1" -> "Adam"), or None."""
+    label = str(label)
+    if label in COLORS:
+        return label
+    head = label.replace(",", " ").replace("(", " ").split()
+    return head[0] if head and head[0] in COLORS else None
+
+
 def color(label):
     """The colour of an optimizer label, the same across the whole course.
 
@@ -68,13 +110,25 @@ def color(label):
     ("Adam, lr = 0.1") get the optimizer's colour; other labels get a fixed colour
     from a fallback palette (chosen from the label's text, so it never changes).
     """
-    label = str(label)
-    if label in COLORS:
-        return COLORS[label]
-    head = label.replace(",", " ").replace("(", " ").split()
-    if head and head[0] in COLORS:
-        return COLORS[head[0]]
-    return _FALLBACK[zlib.crc32(label.encode()) % len(_FALLBACK)]
+    known = _known(label)
+    if known:
+        return COLORS[known]
+    return _FALLBACK[zlib.crc32(str(label).encode()) % len(_FALLBACK)]
+
+
+def style(label):
+    """matplotlib keyword arguments for an optimizer label: color, linestyle and marker.
+
+    ``ax.plot(x, y, **plots.style("Adam"))``. Like `color`, a label that starts with a
+    known optimizer ("Adam, lr = 0.1") gets that optimizer's style; other labels get a
+    solid line and a marker chosen from the label's text.
+    """
+    known = _known(label)
+    if known:
+        return {"color": COLORS[known], "linestyle": LINESTYLES[known], "marker": MARKERS[known]}
+    k = zlib.crc32(str(label).encode())
+    return {"color": color(label), "linestyle": "-",
+            "marker": _FALLBACK_MARKERS[k % len(_FALLBACK_MARKERS)]}
 
 
 def _as_list(trajectories):
@@ -83,13 +137,20 @@ def _as_list(trajectories):
 
 def distinct_colors(labels):
     """One colour per label; repeated colours in one figure are replaced by unused ones."""
+    return [kw["color"] for kw in distinct_styles(labels)]
+
+
+def distinct_styles(labels):
+    """`style(label)` for each label; a colour repeated in one figure is replaced by an
+    unused one and its line gets dashes, so the two lines differ in greyscale too."""
     used, out = set(), []
     for label in labels:
-        c = color(label)
-        if c in used:
-            c = next((f for f in _FALLBACK if f not in used), c)
-        used.add(c)
-        out.append(c)
+        kw = style(label)
+        if kw["color"] in used:
+            kw["color"] = next((f for f in _FALLBACK if f not in used), kw["color"])
+            kw["linestyle"] = (0, (2, 1)) if kw["linestyle"] != (0, (2, 1)) else "-"
+        used.add(kw["color"])
+        out.append(kw)
     return out
 
 
@@ -155,12 +216,13 @@ def paths(surface, trajectories, ax=None, title=None, legend=True):
     ax = contour(surface, ax=ax, title=title)
     trajs = _as_list(trajectories)
     starts = set()
-    for traj, c in zip(trajs, distinct_colors([t.label for t in trajs])):
+    for traj, kw in zip(trajs, distinct_styles([t.label for t in trajs])):
+        c = kw["color"]
         p = traj.points
         if p.ndim != 2 or p.shape[1] != 2:
             raise ValueError(f"paths() draws 2-D trajectories; {traj.label!r} has points of "
                              f"shape {p.shape}.")
-        ax.plot(p[:, 0], p[:, 1], color=c, marker="o", markersize=2.5, linewidth=1.3,
+        ax.plot(p[:, 0], p[:, 1], **kw, markersize=3, linewidth=1.3,
                 label=_legend_label(traj), zorder=3)
         end_marker = "X" if traj.diverged_at is not None else "o"
         ax.plot(p[-1, 0], p[-1, 1], linestyle="none", marker=end_marker, markersize=7,
@@ -193,10 +255,12 @@ def loss_curves(trajectories, ax=None, log=True, title=None):
     negative = any(np.any(t.losses < 0) for t in trajs)
     zeros = any(np.any(t.losses == 0) for t in trajs)
     log_axis = log and not negative
-    for traj, c in zip(trajs, distinct_colors([t.label for t in trajs])):
+    for traj, kw in zip(trajs, distinct_styles([t.label for t in trajs])):
+        c = kw["color"]
         steps = np.arange(len(traj.losses))
         y = np.where(traj.losses > 0, traj.losses, np.nan) if log_axis else traj.losses
-        ax.plot(steps, y, color=c, label=_legend_label(traj))
+        ax.plot(steps, y, **kw, markevery=max(1, len(steps) // 8), markersize=5,
+                label=_legend_label(traj))
         if traj.diverged_at is not None:
             ax.plot(steps[-1], y[-1], linestyle="none", marker="X", markersize=8,
                     color=c, markeredgecolor="black", markeredgewidth=0.6)
@@ -244,8 +308,8 @@ def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
         if notes:
             ax.text(0.03, 0.97, "\n".join(notes), transform=ax.transAxes, va="top", ha="left",
                     fontsize=8, color="#b00000",
-                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.85,
-                              edgecolor="none"))
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
+                              "edgecolor": "none"})
         for h, lab in zip(*ax.get_legend_handles_labels()):
             lab = lab.split(" (diverged at step")[0]
             handles.setdefault(lab, h)

@@ -80,6 +80,17 @@ def test_paths_draws_each_run_with_start_end_and_divergence_in_the_legend():
     assert ax.get_title() == "Two runs"
 
 
+def test_paths_and_loss_curves_draw_each_optimizer_in_its_style():
+    s = surfaces.get("quadratic")
+    trajs = [run(optimizers.make(name, lr=0.05), s, steps=20) for name in ("gd", "adam")]
+    for ax in (plots.paths(s, trajs), plots.loss_curves(trajs)):
+        for traj in trajs:
+            line = next(line for line in ax.get_lines() if line.get_label() == traj.label)
+            want = plots.style(traj.label)
+            assert line.get_color() == want["color"] and line.get_marker() == want["marker"]
+            assert line.get_linestyle() == {"-": "-", ":": ":"}[want["linestyle"]]
+
+
 def test_same_label_runs_get_different_colours():
     s = surfaces.get("quadratic")
     trajs = [run(optimizers.SGD(lr=lr), s, steps=5) for lr in (0.01, 0.05, 0.1)]

@@ -8,12 +8,14 @@ made-up courses to pin down what the builder does with widgets, markers and bad 
 import base64
 import functools
 import importlib.util
+import itertools
 import re
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -31,14 +33,16 @@ PNG = base64.b64encode(
 
 
 def load_builder():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    if "build_site" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up here
+        spec.loader.exec_module(module)
+    return sys.modules["build_site"]
 
 
 build_site = load_builder()
+explorer_data = sys.modules["explorer_data"]  # tools/explorer_data.py, which it imports
 
 
 def pages_of(site):
@@ -83,11 +87,8 @@ def animation_outputs(nb_path):
 # -- the real course ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    if not LESSONS:
-        pytest.skip("notebooks/ holds no lessons yet, so there is no book to build")
-    out = tmp_path_factory.mktemp("site")
-    _, warnings = build_site.build(ROOT, out)
+def site(built_site):
+    out, warnings = built_site
     assert not warnings, "the build found problems:\n" + "\n".join(warnings)
     return out
 
@@ -336,3 +337,192 @@ def test_rebuild_refuses_to_empty_a_folder_it_did_not_build(tmp_path):
     with pytest.raises(SystemExit, match="not built by this tool"):
         build_site.main(["--root", str(course), "--out", str(course / "mine")])
     assert (course / "mine" / "notes.txt").read_text() == "keep me"
+
+
+# -- live explorers and accessibility --------------------------------------------------------
+
+DATA_BUDGET = 400_000      # bytes of data per explorer
+SITE_BUDGET = 25_000_000   # bytes, the whole book
+
+
+def explorer_cells():
+    """(notebook, cell, explorer call) of every cell that opens an explorer."""
+    found = []
+    for nb_path in LESSONS + EXERCISES:
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+            if call:
+                found.append((nb_path, cell, call))
+    return found
+
+
+def live_figure(site, nb_path, cell):
+    page = soup_of(site / nb_path.parent.name / f"{nb_path.stem}.html")
+    figure = page.find("figure", id=f"live-{cell.id}")
+    assert figure is not None, f"{nb_path.name}: cell {cell.id} has no live figure"
+    return page, figure
+
+
+def data_of(site, figure):
+    return build_site.read_data_script(site / "_static" / "explorers"
+                                       / f"{figure['data-explorer']}.js")
+
+
+def open_explorer(call):
+    from adamedu import widgets
+    name, args, kwargs = call
+    return getattr(widgets, name)(*args, **kwargs)
+
+
+def sampled(keys, start, n=3, seed=0):
+    """The starting setting, the first and last on the grid, and n more at random."""
+    keys = sorted(keys)
+    rng = np.random.default_rng(seed)
+    return list(dict.fromkeys([start, keys[0], keys[-1]]
+                              + [keys[i] for i in rng.choice(len(keys), n, replace=False)]))
+
+
+def test_the_lessons_have_explorers_to_bring_alive():
+    kinds = {call[0] for _, _, call in explorer_cells()}
+    assert kinds == {"explore", "explore_counterexample"}
+
+
+def test_each_explorer_becomes_a_live_figure_beside_its_still_image(site):
+    for nb_path, cell, _ in explorer_cells():
+        page, figure = live_figure(site, nb_path, cell)
+        assert figure.has_attr("hidden"), "shown only once the script has drawn it"
+        still = page.find(id=figure["data-still"])
+        assert still is not None and still.img is not None and still.img.get("alt")
+        assert figure.find_previous(class_="jp-OutputArea").find(id=figure["data-still"])
+        scripts = [s.get("src", "") for s in page.find_all("script")]
+        key = figure["data-explorer"]
+        assert f"../_static/explorers/{key}.js" in scripts and "../_static/explorer.js" in scripts
+        background = figure.select_one(".live-plot img")
+        assert background.get("alt") and (site / "_static" / "explorers" / f"{key}.png").is_file()
+        assert figure.select_one(".live-plot svg")["role"] == "img"
+        assert figure.select_one(".live-plot svg").get("aria-label")
+        inputs = figure.select("input[type=range]")
+        assert len(inputs) >= 2 and figure.select_one("button.live-play")
+        for input_ in inputs:
+            label = figure.find("label", attrs={"for": input_["id"]})
+            assert label is not None and label.get_text(strip=True), input_["id"]
+            assert input_.get("aria-valuetext")
+        readout = figure.select_one(".live-readout")
+        assert readout["role"] == "status" and readout["aria-live"] == "polite"
+        assert [d.get_text() for d in readout.find_all("div")] == data_of(site, figure)["readout"]
+
+
+def test_explorer_data_and_the_site_stay_within_budget(site):
+    sizes = {p.name: p.stat().st_size for p in (site / "_static" / "explorers").glob("*.js")}
+    assert sizes and max(sizes.values()) <= DATA_BUDGET, sizes
+    _, total = build_site.folder_size(site)
+    assert total <= SITE_BUDGET, f"the site is {total / 1e6:.1f} MB"
+
+
+def test_drawn_paths_are_adamedus_trajectories_and_readouts_the_explorers(site):
+    """Numbers a page draws, read back from the built site, equal trajectory.run; the
+    readout lines equal what the kernel explorer prints after set() with those values."""
+    from adamedu import optimizers, surfaces, trajectory
+    checked = 0
+    for nb_path, cell, call in explorer_cells():
+        if call[0] != "explore":
+            continue
+        data = data_of(site, live_figure(site, nb_path, cell)[1])
+        ex = open_explorer(call)
+        values = ex.values
+        surface = surfaces.get(values["surface"])
+        q = data["q"]
+        for k, o in enumerate(data["optimizers"]):
+            start = ",".join(str(s["start"]) for s in o["sliders"])
+            for key in sampled(o["runs"], start):
+                run = o["runs"][key]
+                chosen = {s["key"]: s["values"][int(i)] for s, i in zip(o["sliders"], key.split(","))}
+                hp = {**values[o["name"]], **chosen}
+                traj = trajectory.run(optimizers.make(o["name"], **hp), surface,
+                                      start=values["start"], steps=values["steps"])
+                t = np.cumsum(run["t"])
+                assert t[0] == 0 and t[-1] == traj.steps and run["div"] == traj.diverged_at
+                for coord, lim in ((0, surface.xlim), (1, surface.ylim)):
+                    drawn = lim[0] + np.cumsum(run["xy"[coord]]) / q * (lim[1] - lim[0])
+                    np.testing.assert_allclose(drawn, traj.points[t, coord],
+                                               atol=0.51 / q * (lim[1] - lim[0]), rtol=0)
+                low, high = data["loss"]["low"], data["loss"]["high"]
+                assert data["loss"]["log"] and data["loss"]["min"] == surface.min_loss
+                drawn = np.log10(low) + np.cumsum(run["l"]) / q * np.log10(high / low)
+                expected = np.log10(np.clip(traj.losses[t] - surface.min_loss, low, high))
+                np.testing.assert_allclose(drawn, expected, atol=0.51 / q * np.log10(high / low))
+                ex.set(**{o["name"]: chosen})
+                assert ex.readout[k] == run["text"]
+                checked += 1
+            ex.set(**{o["name"]: {s["key"]: s["values"][s["start"]] for s in o["sliders"]}})
+    assert checked >= 10
+
+
+def test_counterexample_curves_and_readouts_are_the_explorers(site):
+    from adamedu import counterexample
+    for nb_path, cell, call in explorer_cells():
+        if call[0] != "explore_counterexample":
+            continue
+        data = data_of(site, live_figure(site, nb_path, cell)[1])
+        ex = open_explorer(call)
+        steps, lr, q = data["steps"], data["lr"], data["q"]
+        Cs, beta2s = data["sliders"]
+        start = ",".join(str(s["start"]) for s in data["sliders"])
+        assert data["runs"][start]["text"] == ex.readout
+        for key in sampled(data["runs"], start, n=2):
+            i, j = map(int, key.split(","))
+            C, beta2 = Cs["values"][i], beta2s["values"][j]
+            runs = counterexample.compare(C=C, beta2=beta2, lr=lr, steps=steps)
+            for drawn, run in zip(data["runs"][key]["paths"], runs):
+                t = np.cumsum(drawn["t"])
+                for name, pick in (("lo", np.min), ("hi", np.max)):
+                    x = -1.1 + np.cumsum(drawn[name]) / q * 2.2
+                    expected = [run.x[0]] + [pick(run.x[a:b + 1]) for a, b in itertools.pairwise(t)]
+                    np.testing.assert_allclose(x, expected, atol=0.51 / q * 2.2)
+                rt = np.cumsum(drawn["rt"])
+                low, top = data["regret"]
+                r = np.log10(low) + np.cumsum(drawn["r"]) / q * np.log10(top / low)
+                expected = np.log10(np.clip(run.average_regret[rt - 1], low, top))
+                np.testing.assert_allclose(r, expected, atol=0.51 / q * np.log10(top / low))
+                assert rt[-1] == steps and t[-1] == steps
+            ex.set(C=C, beta2=beta2)
+            assert ex.readout == data["runs"][key]["text"]
+
+
+def test_every_page_has_a_language_ordered_headings_and_described_images(site):
+    for page in pages_of(site):
+        soup = soup_of(page)
+        name = page.relative_to(site)
+        assert soup.html.get("lang") == "en", name
+        levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+        assert levels and levels[0] == 1, f"{name}: the first heading is not h1"
+        skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert not skips, f"{name}: heading levels skipped {skips}"
+        for img in soup.find_all("img"):
+            assert img.get("alt", "").strip(), f"{name}: an image without alt text: {img.get('src')}"
+        for input_ in soup.find_all(["input", "select", "textarea"]):
+            assert input_.get("id") and soup.find("label", attrs={"for": input_["id"]}), \
+                f"{name}: a control without a label"
+
+
+def test_an_explorer_call_the_explorer_rejects_keeps_its_still_image(tmp_path, capsys):
+    cell = new_code_cell("explore('no_such_optimizer')", outputs=[widget_output(with_still=True)])
+    code, page, out = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell]), capsys)
+    assert code == 1 and "left as a still image" in out.err and "no_such_optimizer" in out.err
+    assert page.select_one("figure.live") is None and page.select_one(".jp-OutputArea img")
+
+
+def test_a_tiny_course_gets_a_live_explorer(tmp_path, capsys):
+    cell = new_code_cell('explore("adagrad", surface="quadratic", steps=20)',
+                         outputs=[widget_output(with_still=True)])
+    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell,
+                                                 new_markdown_cell("Notice the path.")]), capsys)
+    assert code == 0
+    figure = page.select_one("figure.live")
+    assert figure["data-still"] == page.select_one(".jp-OutputArea-child")["id"]
+    assert figure.select_one(".live-plot svg")["aria-label"] == "Notice the path."
+    data = build_site.read_data_script(tmp_path / "site" / "_static" / "explorers"
+                                       / f"{figure['data-explorer']}.js")
+    (optimizer,) = data["optimizers"]
+    assert [s["key"] for s in optimizer["sliders"]] == ["lr"]
+    assert len(optimizer["runs"]) == len(optimizer["sliders"][0]["values"]) >= 21

@@ -9,6 +9,12 @@ the syllabus, one page per lesson and per exercise, and their figures into --out
 run top to bottom in a fresh kernel, in a temporary copy; the committed files are never
 changed.
 
+Every explorer in a lesson (a cell calling `explore(...)` or `explore_counterexample(...)`)
+becomes a live figure: sliders and a step-by-step animation that run in the browser, with
+no kernel, from trajectories adamedu computes over each slider's grid at build time
+(tools/explorer_data.py; the page's script is tools/site/explorer.js). The explorer's
+still image stays in the page and is what readers without scripts see.
+
 The pages need no network: MathJax (from the django-static-mathjax package) and the
 stylesheet are copied into the site, widget views are replaced by the still image the
 explorer leaves beside them (or the figure an `interact` captured), and remote scripts
@@ -16,14 +22,17 @@ or stylesheets found in outputs (such as the Font Awesome link in matplotlib's
 animations) are dropped.
 """
 import argparse
+import base64
 import copy
 import html
+import json
 import logging
 import re
 import shutil
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,6 +44,9 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import ExtractOutputPreprocessor
 from pygments.formatters import HtmlFormatter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import explorer_data  # tools/explorer_data.py
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC = Path(__file__).resolve().with_name("site")
@@ -61,6 +73,7 @@ class Page:
     summary: str = ""
     body: str = ""
     toc: list = field(default_factory=list)
+    explorers: list = field(default_factory=list)   # [(cell id, explorer key)]
     exercise: "Page | None" = None
     lesson: "Page | None" = None
 
@@ -193,6 +206,7 @@ class Site:
         self.mark_captions(page, soup)
         self.fix_links(page, soup)
         self.drop_remote(page, soup)
+        self.add_live_figures(page, soup)
         page.toc = [{"level": int(h.name[1]), "id": h["id"], "html": heading_html(h)}
                     for h in soup.find_all(["h2", "h3"]) if h.get("id")]
         page.body = str(soup)
@@ -234,6 +248,21 @@ class Site:
                 figures += 1
                 if img.get("alt", NBCONVERT_ALT) == NBCONVERT_ALT:
                     img["alt"] = caption or f"Figure {figures} of {page.title_text}"
+
+    def add_live_figures(self, page, soup):
+        """Put each explorer's live figure after its still image (which keeps an id, so the
+        script can hide it once the live figure works)."""
+        for cell_id, key in page.explorers:
+            cell = soup.find(id=f"cell-id={cell_id}")
+            area = cell.select_one(".jp-OutputArea") if cell else None
+            still = area.select_one(".jp-OutputArea-child:has(img)") if area else None
+            if still is None:  # e.g. `ex = explore(...)`: the explorer is shown elsewhere
+                continue
+            still["id"] = f"still-{cell_id}"
+            caption = next((img["alt"] for img in still.select("img") if img.get("alt")), "")
+            figure = live_figure(self.env, key, self.explorer_data[key], cell_id, still["id"],
+                                 relative(page.rel, f"{STATIC}/explorers"), caption)
+            area.insert_after(BeautifulSoup(figure, "html.parser"))
 
     def fix_links(self, page, soup):
         """Point links to course notebooks at their pages; copy other linked files."""
@@ -281,10 +310,11 @@ class Site:
             self.copied.add(rel)
 
     # -- the whole site ----------------------------------------------------------------
-    def write_page(self, rel, body, title_text, **context):
+    def write_page(self, rel, body, title_text, scripts=(), **context):
         up = "../" * rel.count("/")
         html_text = self.env.get_template("page.html.j2").render(
             course=COURSE, body=body, title_text=title_text, static=up + STATIC,
+            scripts=[up + s for s in scripts],
             home=up + "index.html", license_href=up + "license.html", **context)
         target = self.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -312,8 +342,11 @@ class Site:
         for page in pages:
             self.site_paths[page.path] = page.rel
         executed = execute_copies(lessons) if execute else {}
+        notebooks = {page.rel: executed.get(page.source) or nbformat.read(page.source, as_version=4)
+                     for page in pages}
+        self.compute_explorers(pages, notebooks)
         for page in pages:
-            nb = executed.get(page.source) or nbformat.read(page.source, as_version=4)
+            nb = notebooks[page.rel]
             self.render(page, nb)
             if page.source in executed:  # the download matches the page
                 (self.out / page.path).parent.mkdir(parents=True, exist_ok=True)
@@ -330,7 +363,11 @@ class Site:
                 prev, nxt = page.lesson, None
                 position = f"Exercise for lesson {page.number}"
                 note = "Run the cells in order; each check says whether your answer is right."
+            scripts = [f"{STATIC}/explorers/{key}.js" for key in
+                       dict.fromkeys(key for _, key in page.explorers)]
+            scripts += [f"{STATIC}/explorer.js"] if page.explorers else []
             self.write_page(page.rel, page.body, page.title_text, position=position,
+                            scripts=scripts,
                             prev=nav_link(page, prev), next=nav_link(page, nxt), toc=page.toc,
                             run={"path": page.path, "note": note,
                                  "download": relative(page.rel, page.path)})
@@ -343,9 +380,37 @@ class Site:
         self.write_static()
         return pages
 
+    def compute_explorers(self, pages, notebooks):
+        """Find the explorer calls of every page; compute each distinct one's data once
+        and write it as _static/explorers/<key>.js (with its background <key>.png)."""
+        calls = []
+        for page in pages:
+            for cell in notebooks[page.rel].cells:
+                call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+                if call is not None:
+                    calls.append(call)
+                    page.explorers.append((cell.get("id"), call))
+        folder = self.out / STATIC / "explorers"
+        folder.mkdir(parents=True, exist_ok=True)
+        keys, self.explorer_data = explorer_data.compute(calls, folder)
+        for page in pages:
+            found, page.explorers = page.explorers, []
+            for cell_id, call in found:
+                k = keys[calls.index(call)]
+                if isinstance(k, Exception):
+                    self.warn(page, f"explorer in cell {cell_id} left as a still image: {k}")
+                else:
+                    page.explorers.append((cell_id, k))
+        for key, data in self.explorer_data.items():
+            (folder / f"{key}.js").write_text(data_script(key, data), encoding="utf-8")
+            if data["readout"] != start_readout(data):
+                self.warnings.append(f"explorer {key}: the book's readout at the start "
+                                     f"differs from the explorer's: {data['readout']}")
+
     def write_static(self):
         static = self.out / STATIC
         (static / "mathjax").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(SITE_SRC / "explorer.js", static / "explorer.js")
         css = (SITE_SRC / "site.css").read_text(encoding="utf-8")
         css += "\n/* code highlighting (pygments) */\n"
         css += HtmlFormatter(style="default").get_style_defs(".highlight")
@@ -353,6 +418,62 @@ class Site:
         mathjax = mathjax_dir()
         shutil.copy2(mathjax / "es5" / "tex-svg-full.js", static / "mathjax")
         shutil.copy2(mathjax / "LICENSE", static / "mathjax" / "LICENSE")
+
+
+def data_script(key, data):
+    """The script that hands an explorer's data to explorer.js: base64 of zlib'd JSON."""
+    packed = zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 9)
+    return ("(window.ADAMEDU_EXPLORERS = window.ADAMEDU_EXPLORERS || {})"
+            f'["{key}"] = "{base64.b64encode(packed).decode()}";\n')
+
+
+def read_data_script(path):
+    """The data in a file written by `data_script` (for tests and checks)."""
+    b64 = re.search(r'= "([A-Za-z0-9+/=]+)";', Path(path).read_text()).group(1)
+    return json.loads(zlib.decompress(base64.b64decode(b64)))
+
+
+def start_readout(data):
+    """The readout lines the live figure shows before any slider moves."""
+    if data["kind"] == "surface":
+        return [o["runs"][",".join(str(s["start"]) for s in o["sliders"])]["text"]
+                for o in data["optimizers"]]
+    return data["runs"][",".join(str(s["start"]) for s in data["sliders"])]["text"]
+
+
+def live_figure(env, key, data, cell_id, still_id, folder, caption):
+    """The HTML of a live explorer (tools/site/live.html.j2)."""
+    online = data["kind"] == "online"
+    if online:
+        what = ("the point x_t (left) and the average regret (right) of Adam and AMSGrad "
+                "on Reddi et al.'s online problem")
+        groups = [("Settings", data["sliders"])]
+    else:
+        names = ", ".join(o["label"] for o in data["optimizers"])
+        what = f"the path of {names} on the {data['title']} surface (left) and the loss (right)"
+        groups = [(o["label"], o["sliders"]) for o in data["optimizers"]]
+    uid = f"live-{cell_id}"
+    width, height = data["size"]
+    return env.get_template("live.html.j2").render(
+        uid=uid, key=key, still_id=still_id, folder=folder, width=width, height=height,
+        online=online, steps=data["steps"], readout=data["readout"],
+        one_at_a_time=not online and any(len(o["sliders"]) > 2 for o in data["optimizers"]),
+        alt=f"Axes for {what}, before any path is drawn; the lines drawn over them follow "
+            f"the sliders below.",
+        label=caption or what,
+        legend=[{"label": o["label"], "color": o["color"],
+                 "dash": " ".join(f"{v * 1.6:g}" for v in o["dash"]),
+                 "marker": None if online else MARKERS.get(o["marker"], "marks")}
+                for o in data["optimizers"]],
+        groups=[{"legend": legend, "index": g, "sliders": [
+            {"id": f"{uid}-{g}-{s['key']}", "key": s["key"], "max": len(s["values"]) - 1,
+             "start": s["start"], "text": s["labels"][s["start"]],
+             "labels": json.dumps(s["labels"], ensure_ascii=False)} for s in sliders]}
+            for g, (legend, sliders) in enumerate(groups)])
+
+
+MARKERS = {"o": "circles", "s": "squares", "^": "triangles", "v": "down triangles",
+           "D": "diamonds", "P": "plus signs", "p": "pentagons", "h": "hexagons"}
 
 
 def mathjax_dir():

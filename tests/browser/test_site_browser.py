@@ -1,8 +1,10 @@
 """The offline book in a real browser: headless Chromium with the network blocked.
 
-Builds the site, opens two lesson pages from file://, and checks that MathJax typeset the
-math from the local copy, that every figure loaded and fits the column, and that nothing
-was fetched from the network. Screenshots for review go to build/screenshots/.
+Uses the book built once per session (tests/conftest.py), opens lesson pages from
+file://, and checks that MathJax typeset the math from the local copy, that every figure
+loaded and fits the column, that nothing was fetched from the network, and that the live
+explorers work from the keyboard (a slider move changes the path and prints the kernel
+explorer's readout) and animate. Screenshots for review go to build/screenshots/.
 
 Uses the session's headless Chromium from conftest.py (Debian's `chromium` through
 Playwright; skipped with the reason when missing, unless ADAMEDU_REQUIRE_BROWSER=1).
@@ -22,11 +24,13 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
 def load_builder():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    if "build_site" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_site",
+                                                      ROOT / "tools" / "build_site.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["build_site"]
 
 
 def richest_lessons(n=2):
@@ -49,18 +53,16 @@ def figures_in(nb_path):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    if not LESSONS:
-        pytest.skip("notebooks/ holds no lessons yet, so there is no book to open")
-    out = tmp_path_factory.mktemp("site")
-    _, warnings = load_builder().build(ROOT, out)
+def site(built_site):
+    out, warnings = built_site
     assert not warnings, "the build found problems:\n" + "\n".join(warnings)
     return out
 
 
-def open_offline(browser, url):
+def open_offline(browser, url, reduced_motion="no-preference"):
     """Open a page with every non-local request aborted; return the page and the log."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  reduced_motion=reduced_motion)
     log = {"remote": [], "failed": [], "errors": []}
 
     def route(r):
@@ -81,6 +83,7 @@ def open_offline(browser, url):
     page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
                            timeout=20_000)
     page.evaluate("MathJax.startup.promise")
+    page.evaluate("window.adamedu ? adamedu.ready : null")  # live explorers drawn
     return context, page, log
 
 
@@ -105,12 +108,15 @@ def test_two_lessons_render_math_and_figures_offline(browser, site):
                 return [...document.querySelectorAll('main img')].map(img => ({
                     src: img.getAttribute('src') || '',
                     loaded: img.complete && img.naturalWidth > 0,
+                    shown: !img.closest('[hidden]'),
                     width: img.getBoundingClientRect().width, col}));
             }""")
             # (tests/test_site.py counts them exactly; here: all there and all loaded)
             assert len(images) >= figures_in(nb), f"{nb.name}: figures missing from the page"
             for img in images:
                 assert img["loaded"], f"{nb.name}: image did not load: {img['src'][:80]}"
+                if not img["shown"]:  # a still image the live explorer replaced
+                    continue
                 assert 0 < img["width"] <= img["col"] + 1, \
                     f"{nb.name}: figure wider than the column"
             assert not log["remote"], f"{nb.name} asked the network for {log['remote']}"
@@ -129,5 +135,130 @@ def test_home_page_lists_the_lessons_offline(browser, site):
         page.wait_for_load_state("load")
         assert page.url.endswith(f"notebooks/{LESSONS[0].stem}.html")
         assert not log["remote"] and not log["failed"] and not log["errors"], log
+    finally:
+        context.close()
+
+
+# -- live explorers ----------------------------------------------------------------------------
+
+def explorer_cell(kind):
+    """(notebook, cell, call) of the first lesson cell opening an explorer of this kind."""
+    load_builder()
+    explorer_data = sys.modules["explorer_data"]  # tools/explorer_data.py, loaded by the builder
+    for nb_path in LESSONS:
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+            if call and call[0] == kind:
+                return nb_path, cell, call
+    pytest.skip(f"no lesson opens {kind}(...)")
+
+
+def kernel_explorer(call):
+    from adamedu import widgets
+    name, args, kwargs = call
+    return getattr(widgets, name)(*args, **kwargs)
+
+
+def test_a_slider_moved_with_the_keyboard_redraws_and_prints_the_explorers_readout(browser, site):
+    nb, cell, call = explorer_cell("explore")
+    url = (site / "notebooks" / f"{nb.stem}.html").as_uri()
+    context, page, log = open_offline(browser, url, reduced_motion="reduce")
+    try:
+        figure = page.locator(f"#live-{cell.id}")
+        assert figure.is_visible() and not page.locator(f"#still-{cell.id}").is_visible()
+        data = load_builder().read_data_script(
+            site / "_static" / "explorers" / f"{figure.get_attribute('data-explorer')}.js")
+        path = figure.locator(".live-plot svg polyline").first
+        readout = figure.locator(".live-readout")
+        before, before_text = path.get_attribute("points"), readout.inner_text()
+        assert before.count(",") > 10
+        slider = figure.locator("input.live-slider").first      # lr of the first optimizer
+        slider.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowLeft")
+        optimizer = data["optimizers"][0]
+        lr_slider = optimizer["sliders"][0]
+        index = int(slider.input_value())
+        assert index == lr_slider["start"] - 3
+        assert slider.get_attribute("aria-valuetext") == lr_slider["labels"][index]
+        assert path.get_attribute("points") != before
+        assert readout.inner_text() != before_text
+        ex = kernel_explorer(call)
+        ex.set(**{optimizer["name"]: {"lr": lr_slider["values"][index]}})
+        assert readout.inner_text().splitlines() == ex.readout
+        if len(optimizer["sliders"]) == 3:   # beta1 and beta2 move one at a time
+            beta1, beta2 = (figure.locator("input.live-slider").nth(k) for k in (1, 2))
+            beta1.focus()
+            page.keyboard.press("Home")
+            beta2.focus()
+            page.keyboard.press("ArrowLeft")
+            b1, b2 = optimizer["sliders"][1:]
+            assert int(beta1.input_value()) == b1["start"]
+            assert "beta1 went back to" in figure.locator(".live-note").inner_text()
+            ex.set(**{optimizer["name"]: {"beta1": b1["values"][b1["start"]],
+                                          "beta2": b2["values"][int(beta2.input_value())]}})
+            assert readout.inner_text().splitlines() == ex.readout
+        assert not log["remote"] and not log["failed"] and not log["errors"], log
+    finally:
+        context.close()
+
+
+def test_play_unfolds_the_paths_step_by_step(browser, site):
+    nb, cell, _ = explorer_cell("explore_counterexample")
+    url = (site / "notebooks" / f"{nb.stem}.html").as_uri()
+    context, page, log = open_offline(browser, url, reduced_motion="reduce")
+    try:
+        figure = page.locator(f"#live-{cell.id}")
+        step = figure.locator("input.live-step")
+        figure.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        last = int(step.get_attribute("max"))
+        assert int(step.input_value()) == last, "no autoplay when motion is unwelcome"
+        button = figure.locator("button.live-play")
+        button.focus()
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-pressed") == "true"
+        seen = []
+        for _ in range(3):
+            page.wait_for_timeout(400)
+            band = figure.locator(".live-plot svg polyline").first.get_attribute("points")
+            seen.append((int(step.input_value()), len(band.split())))
+        assert [s for s, _ in seen] == sorted({s for s, _ in seen}), f"frames did not advance: {seen}"
+        assert seen[0][0] < seen[-1][0] and seen[0][1] < seen[-1][1], seen
+        page.keyboard.press("Enter")                     # pause
+        assert button.get_attribute("aria-pressed") == "false"
+        paused = int(step.input_value())
+        page.wait_for_timeout(300)
+        assert int(step.input_value()) == paused
+        assert not log["remote"] and not log["failed"] and not log["errors"], log
+    finally:
+        context.close()
+
+
+def test_a_live_explorer_unfolds_once_when_it_comes_into_view(browser, site):
+    nb, cell, _ = explorer_cell("explore")
+    url = (site / "notebooks" / f"{nb.stem}.html").as_uri()
+    context, page, log = open_offline(browser, url)
+    try:
+        figure = page.locator(f"#live-{cell.id}")
+        step = figure.locator("input.live-step")
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("(s) => s.value !== s.max && +s.value > 0", arg=step.element_handle())
+        assert figure.locator("button.live-play").get_attribute("aria-pressed") == "true"
+        assert not log["remote"] and not log["failed"] and not log["errors"], log
+    finally:
+        context.close()
+
+
+def test_without_scripts_the_still_image_stands_in_for_the_explorer(browser, site):
+    nb, cell, _ = explorer_cell("explore")
+    context = browser.new_context(java_script_enabled=False)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                  else r.abort())
+    page = context.new_page()
+    try:
+        page.goto((site / "notebooks" / f"{nb.stem}.html").as_uri(), wait_until="load")
+        assert page.locator(f"#still-{cell.id} img").is_visible()
+        assert not page.locator(f"#live-{cell.id}").is_visible()
     finally:
         context.close()
