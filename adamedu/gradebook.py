@@ -140,10 +140,16 @@ def _brief(reason):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _latest(records):
+    """One record per file: the last one (a file regraded after it changed replaces the
+    earlier grading of the same path)."""
+    return list({(r.get("root", ""), r["file"]): r for r in records}.values())
+
+
 def _students(records):
     """{student key: {"name", "matched", "records": [...]}} in gradebook order."""
     out = {}
-    for r in records:
+    for r in _latest(records):
         student, exercise, matched = _identify(r)
         key = (not matched, student.casefold())
         entry = out.setdefault(key, {"name": student, "matched": matched, "records": []})
@@ -165,6 +171,7 @@ def _columns(records):
 
 def gradebook_rows(records):
     """The gradebook as a header and one list of cells per student."""
+    records = _latest(records)
     columns = _columns(records)
     by_exercise = defaultdict(list)
     for r in records:
@@ -280,7 +287,7 @@ def _records_from_detail(path):
     records = {}
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            key = (row["root"], row["file"])
+            key = (row["root"], row["file"], row["sha256"])
             r = records.get(key)
             if r is None:
                 r = records[key] = {
@@ -294,6 +301,9 @@ def _records_from_detail(path):
                 r["answers"].append(a)
                 r["total"] += a["points"]
                 r["max"] += a["max"]
+    for r in records.values():  # not graded: the exercise's points, as the grader counts them
+        if not r["answers"] and r["exercise"]:
+            r["max"] = float(sum(a.points for a in checks.notebook_answers(r["exercise"])))
     return list(records.values())
 
 
@@ -350,7 +360,7 @@ def _table(caption, header, rows, numeric=()):
 def mistake_table(records):
     """[(mistake id, number of students, answers, hint)], most students first."""
     students, answers = defaultdict(set), defaultdict(set)
-    for r in records:
+    for r in _latest(records):
         student = student_of(r)[0].casefold()
         for a in r.get("answers", []):
             m = checks.mistake_of(a.get("reason") or "")
@@ -363,7 +373,7 @@ def mistake_table(records):
 
 def report_html(records, meta=None):
     """The class report: a self-contained HTML page (inline CSS and SVG, no scripts)."""
-    records = list(records)
+    records = _latest(records)
     people = _students(records)
     graded = [r for r in records if r.get("graded")]
     parts = [f"<h1>Class report</h1><p>{len(people)} students, {len(records)} files: "

@@ -167,7 +167,7 @@ def test_incrementing_t_late_is_diagnosed_on_the_first_case():
     answer = checks.by_name("adam_step")
     cases = answer.cases(np.random.default_rng(checks._seed("adam_step")))
     assert cases[0]["t"] > 0 and cases[-1]["t"] == 0
-    hint, model = next(m for m in answer.mistakes if "t must be" in m[0])
+    model = next(model for hint, model in answer.mistakes if "t must be" in hint)
     case, reason = _first_failure(answer, _model_fn(answer, model))
     assert case is cases[0] or case["t"] == cases[0]["t"]
     assert checks.mistake_of(reason) == "t_not_incremented", reason
