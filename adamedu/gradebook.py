@@ -199,7 +199,12 @@ def gradebook_rows(records):
             if exercise is not None:
                 cells[exercise] = float(best.get("total") or 0)
                 total += cells[exercise]
-            for a in best.get("answers", []):
+            answers = best.get("answers", [])
+            if answers and all(a.get("reason") == checks.NOT_ATTEMPTED for a in answers):
+                lost.append(f"{label} 0/{_num(sum(float(a['max']) for a in answers))} "
+                            f"(nothing attempted)")
+                continue
+            for a in answers:
                 if float(a["points"]) < float(a["max"]):
                     lost.append(f"{a['answer']} {_num(a['points'])}/{_num(a['max'])} "
                                 f"({_brief(a.get('reason') or '')})")
@@ -401,7 +406,7 @@ def report_html(records, meta=None):
         mean = sum(totals) / len(totals)
         parts.append(f"<h3>{html.escape(exercise)}</h3><figure>"
                      f"{_hist_svg(exercise, totals, maximum)}<figcaption>{len(totals)} "
-                     f"students, mean {mean:.1f} of {_num(maximum)}; each bar counts the "
+                     f"student{'s' if len(totals) != 1 else ''}, mean {mean:.1f} of {_num(maximum)}; each bar counts the "
                      f"students with that score.</figcaption></figure>")
     # pass rate per answer
     parts.append("<h2>Pass rate per answer</h2>")
