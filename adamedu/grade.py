@@ -56,7 +56,7 @@ FLAGS = (
     (r"\bcheck\s*\.\s*(by_name|ANSWERS|judge|run_function|cases_for|notebook_answers|_\w+)"
      + r"|\.reference\b|\bchecks\b",
      "uses the checking module (its answers, references or private helpers)"),
-    (r"\boptimizers\b", "uses adamedu.optimizers, the reference implementation"),
+    (r"\boptimizers\b", OPTIMIZERS := "uses adamedu.optimizers, the reference implementation"),
     (r"\b(exec|eval|compile)\s*\(", "runs code built at run time (exec/eval/compile)"),
     (r"\bos\s*\.\s*(popen|system|exec\w*|spawn\w*|fork|posix_spawn\w*)|\bsubprocess\b|\bpty\b",
      "starts other programs or processes"),
@@ -253,12 +253,15 @@ def provided_cells(pristine):
 
 
 def flags_for(cells):
-    """["cell <id>: reason", ...] for answer cells that do something worth a look."""
+    """["cell <id>: reason", ...] for answer cells that do something worth a look.
+
+    cells: (position, cell, tuning); tuning answers may use the optimizers: that is the
+    exercise."""
     out = []
-    for i, cell in cells:
+    for i, cell, tuning in cells:
         src = _source(cell)
         for pattern, why in _FLAGS:
-            if pattern.search(src):
+            if pattern.search(src) and not (tuning and why == OPTIMIZERS):
                 flag = f"cell {_id(cell) or f'#{i}'}: {why}"
                 if flag not in out:
                     out.append(flag)
@@ -274,13 +277,14 @@ def build_run(nb, notebook, pristine, rng, results_dir, call_timeout):
     cells = [_cell(_id(c), _source(c)) for c in provided_cells(pristine)]
     answers = checks.notebook_answers(notebook)
     order = _code_cells(nb)
-    chosen, ids = {}, {}
+    chosen, ids, tuning = {}, {}, {}
     for answer in answers:
         found = [c for c in answer_cells(nb, answer) if len(_source(c)) <= MAX_SOURCE]
         ids[answer.name] = None if not answer_cells(nb, answer) else []
         for c in found:
             i = _position(order, c)
             chosen[i] = c
+            tuning[i] = tuning.get(i, True) and answer.kind == "tuning"
             ids[answer.name].append(f"answer#{i}")
     for i in sorted(chosen):
         cells.append(_cell(f"answer#{i}", _source(chosen[i])))
@@ -297,7 +301,7 @@ def build_run(nb, notebook, pristine, rng, results_dir, call_timeout):
                 "path": str(Path(results_dir) / f"{answer.name}.json")}
         plan[answer.name] = {"cases": cases, "cell": len(cells)}
         cells.append(_cell(f"harness-{answer.name}", harness.harness_cell(spec)))
-    flags = flags_for(sorted((i, c) for i, c in chosen.items()))
+    flags = flags_for([(i, chosen[i], tuning[i]) for i in sorted(chosen)])
     return cells, plan, ids, flags
 
 

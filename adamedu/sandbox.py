@@ -47,7 +47,7 @@ class Sandbox:
         self.why_not = ""
         self.bwrap = None
         if mode != "off":
-            self.bwrap, self.why_not = _find_bwrap()
+            self.bwrap, self.why_not = available()
             if mode == "require" and not self.bwrap:
                 raise Unavailable(f"--sandbox require, but {self.why_not}")
         else:
@@ -187,7 +187,7 @@ def _pdeathsig():
         pass
 
 
-def _find_bwrap():
+def available():
     """(path of a working bwrap, "") or (None, why not)."""
     path = shutil.which("bwrap")
     if not path:
