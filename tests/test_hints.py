@@ -96,7 +96,8 @@ def test_every_recognised_wrong_value_is_a_known_mistake(answer):
     for wrong, hint in answer.wrong:
         reason = checks.judge(answer, {}, checks.outcome_of(wrong))
         assert reason.endswith(hint)
-        assert checks.mistake_of(reason) in checks.MISTAKES, reason
+        assert checks.mistake_of(reason) in checks.MISTAKES, \
+            f"{reason!r}: give the hint an id with _mistake(id, hint) in checks.py"
 
 
 def _first_failure(answer, fn):
@@ -126,10 +127,12 @@ def test_each_modelled_slip_is_diagnosed_as_its_mistake(answer, index):
     for case in answer.cases(np.random.default_rng(checks._seed(answer.name))):
         reason = checks.judge(answer, case, checks.run_function(fn, case, answer.params))
         if reason and not reason.startswith("raised") and "NaN or inf" not in reason:
-            assert checks.mistake_of(reason) in checks.MISTAKES, reason
+            assert checks.mistake_of(reason) in checks.MISTAKES, \
+            f"{reason!r}: give the hint an id with _mistake(id, hint) in checks.py"
             named.append(checks.mistake_of(reason))
     assert named, "the slip passes every case"
-    assert checks.mistake_of(f"x. Hint: {hint}") in named
+    assert checks.mistake_of(f"x. Hint: {hint}") in named, \
+        f"{hint!r} is never diagnosed, or has no id (give it one with _mistake(id, hint))"
 
 
 def test_in_place_updates_and_rounded_values_have_ids():
