@@ -234,11 +234,25 @@ def detail_rows(records):
     return rows
 
 
+def _cell(text):
+    """A CSV cell a spreadsheet will not run as a formula: text that starts with = + - @,
+    a tab or a carriage return (or with ') gets a leading ' (file names come from students)."""
+    text = str(text)
+    return "'" + text if text[:1] in _FORMULA else text
+
+
+def _uncell(text):
+    return text[1:] if text[:1] == "'" else text
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
 def _csv(header, rows):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
-    w.writerows(rows)
+    w.writerows([_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
@@ -292,6 +306,7 @@ def _records_from_detail(path):
     records = {}
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            row = {k: _uncell(v) for k, v in row.items()}
             key = (row["root"], row["file"], row["sha256"])
             r = records.get(key)
             if r is None:

@@ -176,6 +176,18 @@ def test_resume_reads_back_every_record(tmp_path):
     assert [s["student"] for s in data["students"]] == ["alice", "bob", "empty.ipynb"]
 
 
+def test_no_cell_starts_a_spreadsheet_formula(tmp_path):
+    """File names come from students: a name like =HYPERLINK(...) must stay text."""
+    records = [rec("=HYPERLINK(1)_ex05.ipynb", lost={"adam_step": "raised ValueError: x"}),
+               rec("+1_ex05.ipynb"), rec("'quoted'_ex05.ipynb")]
+    out = tmp_path / "g.csv"
+    gradebook.write_outputs(records, out)
+    rows = read_csv(out) + read_csv(gradebook.default_detail(out))
+    assert not [c for row in rows for c in row if c and c[0] in "=+-@\t\r"]
+    assert [r[0] for r in read_csv(out)[1:]] == ["''quoted'", "'+1", "'=HYPERLINK(1)"]
+    assert gradebook.load_records(out) == records
+
+
 def test_a_file_graded_again_replaces_its_earlier_row(tmp_path):
     old = rec("alice_ex05.ipynb", lost={"adam_step": EPS}, sha="1" * 64)
     new = rec("alice_ex05.ipynb", sha="2" * 64)
