@@ -295,6 +295,15 @@ def test_the_report_is_self_contained_and_accessible():
     assert "imports os" in page.split("<h2>Flagged files</h2>")[1]
 
 
+def test_student_text_is_escaped_in_the_report():
+    evil = "<script>alert(1)</script>"
+    records = [rec(f"{evil}_ex05.ipynb", lost={"adam_step": f"raised ValueError: {evil}"},
+                   flags=[f"cell {evil}: eval"]),
+               rec(f"{evil}/ex05_adam.ipynb", exercise=None, graded=False, error=evil)]
+    page = _report(records)[0]
+    assert "<script" not in page and page.count("&lt;script&gt;") >= 4
+
+
 def test_an_empty_class_still_gives_a_page():
     page = _report([])[0]
     assert "No graded files yet." in page and "No diagnosed mistakes." in page
