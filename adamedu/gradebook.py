@@ -14,15 +14,17 @@ always finds a complete file), and `load_records` reads them back (for ``--resum
 Who is the student? `student_of` applies these rules, first match wins:
 
 1. A folder per student: a file inside a folder under the submissions folder belongs to
-   that folder's student (``submissions/alice/ex05_adam.ipynb`` is alice's), unless the
-   folder's name names an exercise (``submissions/ex05/...``); Moodle's folder suffix
-   ``_<id>_assignsubmission_file_`` is dropped.
+   that folder's student (``submissions/alice/ex05_adam.ipynb`` is alice's, as nbgrader's
+   ``submitted/<student>/...``), unless the folder's name names an exercise
+   (``submissions/ex05/...``); Moodle's folder suffix ``_<id>_assignsubmission_file_`` is
+   dropped.
 2. A flat file named ``<student>_exNN...`` or ``exNN..._<student>`` (any of ``_ - . space``
    as separators): ``alice_ex05.ipynb``, ``alice-ex05-final.ipynb``,
    ``ex05_adam_alice.ipynb``. Download noise is dropped: ``(1)``, ``copy``, ``final``,
    ``late``, ``v2``, and number tokens (LMS ids such as Canvas's
    ``alice_12345_67890_ex05_adam.ipynb``) unless the name is only a number.
-3. Anything else (``ex05_adam (1).ipynb``, ``homework.ipynb``) is still a row, shown
+3. A folder named by rule 2 (``ex05-adam-alice/``, as GitHub Classroom names them).
+4. Anything else (``ex05_adam (1).ipynb``, ``homework.ipynb``) is still a row, shown
    under its file name.
 
 Names are compared ignoring case. When a student has several files for one exercise, the
@@ -49,7 +51,8 @@ DETAIL_COLUMNS = ("student", "exercise", "file", "root", "sha256", "graded", "er
                   "answer", "points", "max", "reason", "mistake", "flags")
 
 _EX = re.compile(r"(?<![A-Za-z0-9])ex(\d{2})(?!\d)", re.IGNORECASE)
-_NOISE = re.compile(r"\(\d+\)|\d+|copy|final|late|v\d+|submission", re.IGNORECASE)
+_WORDS = r"\(\d+\)|copy|final|late|v\d+|submission"     # download noise around a name
+_NOISE = re.compile(rf"{_WORDS}|\d+", re.IGNORECASE)   # ... and LMS id numbers
 _MOODLE = re.compile(r"_\d+_assignsubmission_\w*$", re.IGNORECASE)
 
 
@@ -74,8 +77,7 @@ def _clean(text, keep_first):
     if keep_first:  # before the exercise: drop trailing noise, keep a name that is only digits
         while len(toks) > 1 and _NOISE.fullmatch(toks[-1][0]):
             toks.pop()
-        if len(toks) == 1 and re.fullmatch(r"\(\d+\)|copy|final|late|v\d+|submission",
-                                           toks[0][0], re.IGNORECASE):
+        if len(toks) == 1 and re.fullmatch(_WORDS, toks[0][0], re.IGNORECASE):
             toks = []
     else:
         toks = [t for t in toks if not _NOISE.fullmatch(t[0])]
@@ -88,9 +90,9 @@ def _from_name(stem):
     if not m:
         return "", None
     before, after = stem[:m.start()], stem[m.end():]
-    slug = exercise[4:]
-    if slug and after.lower().startswith(slug.lower()):
-        after = after[len(slug):]
+    if exercise[5:]:  # the exercise's name after exNN ("_adam", "-when-adam-fails") goes too
+        name = r"[\s_.\-]+".join(map(re.escape, exercise[5:].split("_")))
+        after = re.sub(rf"^[\s_.\-]+{name}(?![^\s_.\-])", "", after, flags=re.IGNORECASE)
     student = _clean(before, keep_first=True) or _clean(after, keep_first=False)
     return student, exercise
 
@@ -100,13 +102,18 @@ def _identify(record):
     path = Path(record["file"])
     exercise = record.get("exercise")
     parts = path.parts
-    if record.get("root") and len(parts) >= 2 and not _EX.search(parts[0]):
+    in_folder = bool(record.get("root")) and len(parts) >= 2
+    if in_folder and not _EX.search(parts[0]):
         student = _MOODLE.sub("", parts[0]).strip()
         if student:
             return student, exercise or _exercise_in(path.stem)[0], True
     student, named = _from_name(path.stem)
     if student:
         return student, exercise or named, True
+    if in_folder:  # a folder named like a file: ex05-adam-alice/ (GitHub Classroom)
+        student, from_folder = _from_name(parts[0])
+        if student:
+            return student, exercise or named or from_folder, True
     return record["file"], exercise or named, False
 
 
