@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -85,19 +86,23 @@ class Sandbox:
         env = dict(env, **{MARK: marker})
         cgroup = self._new_cgroup(marker)
         cmd = (self._bwrap_args(jobdir, writable, tmpfs) + list(argv)) if self.bwrap else list(argv)
-        proc = subprocess.Popen(cmd, cwd=jobdir, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True,
-                                preexec_fn=_limits(memory_mb, cgroup, not self.bwrap))  # noqa: PLW1509
-        self.running[proc.pid] = (proc, marker, cgroup)
-        try:
-            _, err = proc.communicate(timeout=timeout)
-            code = proc.returncode
-        except subprocess.TimeoutExpired:
-            code, err = None, b""
-        finally:
-            self.end(proc.pid)
-        return code, err.decode(errors="replace")
+        # stderr goes to a file, not a pipe: a daemon holding a pipe open would keep the
+        # grader waiting for its end of file
+        with tempfile.TemporaryFile(dir=jobdir) as err:
+            proc = subprocess.Popen(cmd, cwd=jobdir, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err,
+                                    start_new_session=True,  # takes no locks: safe with threads
+                                    preexec_fn=_limits(memory_mb, cgroup, not self.bwrap))  # noqa: PLW1509
+            self.running[proc.pid] = (proc, marker, cgroup)
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                code = None
+            finally:
+                self.end(proc.pid)
+            err.seek(max(0, err.seek(0, os.SEEK_END) - 4096))
+            tail = err.read()
+        return code, tail.decode(errors="replace")
 
     def end(self, pid):
         """Kill the run started as pid and everything it started; remove its cgroup."""

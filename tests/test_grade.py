@@ -76,7 +76,7 @@ def workspace():
 
 def _targets(base, subs, out):
     (base / "canary.txt").write_text("untouched", encoding="utf-8")
-    return corpus.Targets(victim=str(subs / "victim_ex05.ipynb"), canary=str(base / "canary.txt"),
+    return corpus.Targets(victim=str(subs / corpus.VICTIM), canary=str(base / "canary.txt"),
                           gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None)
 
 
@@ -116,14 +116,15 @@ def test_one_record_per_submission_and_hidden_folders_are_named(batch):
 @pytest.mark.parametrize("name", sorted(corpus.corpus()))
 def test_each_submission_gets_its_score_reason_and_flags(batch, name):
     rec, expect = batch["records"][name], batch["expected"][name]
-    reasons = [a["reason"] for a in rec["answers"]] + [rec["error"]]
+    reasons = [f"{a['answer']} {a['points']:g}/{a['max']:g}: {a['reason']}"
+               for a in rec["answers"] if a["reason"]] + [rec["error"]]
     assert rec["graded"] == expect.graded, reasons
     if expect.graded:
         assert rec["total"] == expect.total, reasons
     for text in expect.reasons:
         assert any(text in r for r in reasons), reasons
     if expect.graded and expect.total == corpus.PERFECT:
-        assert all(r == "" for r in reasons)
+        assert reasons == [""]
     if expect.flags is not None:
         assert tuple(rec["flags"]) == expect.flags
 
@@ -144,7 +145,7 @@ def test_records_carry_the_hash_of_what_was_graded(batch):
 
 def test_no_submission_changes_another_or_the_repo(batch):
     assert _state(batch["subs"]) == batch["before"]
-    assert batch["records"]["victim_ex05.ipynb"]["total"] == corpus.PERFECT
+    assert batch["records"][corpus.VICTIM]["total"] == corpus.PERFECT
     assert _tree_hash() == batch["repo_before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == [
         "gradebook.csv", "gradebook_detail.csv", "grades.json"]
@@ -225,7 +226,7 @@ def test_the_grader_agrees_with_each_check_cell(batch, tmp_path):
             passed = said.startswith("✓")
             assert passed == (a["points"] == a["max"]), (path, a, said)
             compared += 1
-    assert compared >= 80
+    assert compared >= 70  # of 90 answers; the rest have no check cell or none that ran
 
 
 # ---------------------------------------------------------------- without the sandbox
@@ -392,6 +393,7 @@ def test_shards_split_the_class_without_overlap(tmp_path):
         recs = gradebook.load_records(out=tmp_path / f"g{k}.csv")
         seen += [r["file"] for r in recs]
         assert f"shard {k}/3: {len(recs)} of 12 submissions" in err
+        assert code == (1 if recs else 2)  # not notebooks: rows, but not graded
     assert sorted(seen) == sorted(f"s{i}.ipynb" for i in range(12))
 
 

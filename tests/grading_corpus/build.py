@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PERFECT = 10
 DAEMON_MARK = "adamedu-corpus-daemon"     # in the command line of the daemon it starts
 DAEMON_DELAY = 2.0                         # seconds before the daemon writes
+VICTIM = "perfect_ex05_adam.ipynb"         # the submission the vandal overwrites
 
 
 @dataclass
@@ -172,7 +173,6 @@ def corpus(targets=None):
     c["writes_files_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", vandal(t) + _adam(good)),
         Expect(True, PERFECT))
-    c["victim_ex05.ipynb"] = (copy.deepcopy(ex05), Expect(True, PERFECT))
     c["daemon_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", daemon(t) + _adam(good)),
         Expect(True, PERFECT, flags=("cell answer-adam_step: starts other programs or processes",)))
@@ -237,22 +237,21 @@ def found_as_the_notebook_runs(ex05):
 def flagged(ex05):
     """Correct answers reached by ways an instructor should look at: flagged, not failed."""
     c = {}
-    delegate = (ADAM_HEAD + "    ref = check.by_name('adam_step').reference\n"
-                "    return ref(theta=theta, grad=grad, m=m, v=v, t=t, lr=lr, beta1=beta1,\n"
-                "               beta2=beta2, eps=eps)\n")
-    c["delegates_ex05.ipynb"] = (
-        _set(copy.deepcopy(ex05), "answer-adam_step", delegate),
-        Expect(True, PERFECT, flags=("cell answer-adam_step: uses the checking module (its "
-                                     "answers, references or private helpers)",)))
-    private = _set(copy.deepcopy(_load("ex07_when_adam_fails")), "answer-adamw_step",
-                   "from adamedu.checks import _adam_ref\n\n"
-                   "def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
-                   "               eps=1e-8, weight_decay=0.01):\n"
-                   "    return _adam_ref(theta, grad, m, v, t, lr, beta1, beta2, eps,\n"
-                   "                     weight_decay=weight_decay)\n")
-    c["private_helper_ex07.ipynb"] = (
-        private, Expect(True, PERFECT, flags=("cell answer-adamw_step: uses the checking module "
-                                              "(its answers, references or private helpers)",)))
+    ex07 = _set(_load("ex07_when_adam_fails"), "answer-amsgrad_step",
+                "def amsgrad_step(theta, grad, m, v, v_max, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
+                "                 eps=1e-8):\n"
+                "    ref = check.by_name('amsgrad_step').reference\n"
+                "    return ref(theta=theta, grad=grad, m=m, v=v, v_max=v_max, t=t, lr=lr,\n"
+                "               beta1=beta1, beta2=beta2, eps=eps)\n")
+    _set(ex07, "answer-adamw_step",
+         "from adamedu.checks import _adam_ref\n\n"
+         "def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
+         "               eps=1e-8, weight_decay=0.01):\n"
+         "    return _adam_ref(theta, grad, m, v, t, lr, beta1, beta2, eps,\n"
+         "                     weight_decay=weight_decay)\n")
+    c["delegates_ex07.ipynb"] = (ex07, Expect(True, PERFECT, flags=tuple(
+        f"cell answer-{name}: uses the checking module (its answers, references or private "
+        f"helpers)" for name in ("amsgrad_step", "adamw_step"))))
     sneaky = ("import os, sys, resource\n"
               "_who = os.popen('echo student').read()\n"
               "_pid = open('/proc/self/stat').read().split()[0]\n"
@@ -323,9 +322,9 @@ PARITY = ("perfect_ex01_gradient_descent.ipynb", "perfect_ex03_adagrad.ipynb",
           "untouched_ex05.ipynb", "cells_deleted_ex05.ipynb", "reordered_ex05.ipynb",
           "alice-ex05-final.ipynb", "syntax_error_ex05.ipynb", "exception_ex05.ipynb",
           "nan_ex05.ipynb", "wrong_shape_ex05.ipynb", "in_place_ex05.ipynb",
-          "diverges_ex08.ipynb", "victim_ex05.ipynb", "duplicated_cells_ex05.ipynb",
-          "copied_untagged_ex05.ipynb", "uses_provided_ex08.ipynb", "delegates_ex05.ipynb",
-          "private_helper_ex07.ipynb", "sneaky_ex05.ipynb")
+          "diverges_ex08.ipynb", "duplicated_cells_ex05.ipynb",
+          "copied_untagged_ex05.ipynb", "uses_provided_ex08.ipynb", "delegates_ex07.ipynb",
+          "sneaky_ex05.ipynb")
 
 
 def build(dest, targets=None, only=None):
@@ -333,7 +332,7 @@ def build(dest, targets=None, only=None):
     copy of a perfect submission: the grader must skip it and say so."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    targets = targets or Targets(victim=str(dest / "victim_ex05.ipynb"),
+    targets = targets or Targets(victim=str(dest / VICTIM),
                                  canary=str(dest.parent / "canary.txt"),
                                  gradebook=str(dest.parent / "gradebook.csv"), sandboxed=False)
     if only is None:
