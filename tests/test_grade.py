@@ -29,7 +29,10 @@ corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(corpus)
 
 BWRAP, WHY_NOT = sandbox.available()
-needs_bwrap = pytest.mark.skipif(BWRAP is None, reason=f"no sandbox here: {WHY_NOT}")
+REQUIRED = bool(os.environ.get("ADAMEDU_REQUIRE_SANDBOX"))
+# CI sets ADAMEDU_REQUIRE_SANDBOX=1: there a missing bwrap fails these tests instead
+needs_bwrap = pytest.mark.skipif(BWRAP is None and not REQUIRED,
+                                 reason=f"no sandbox here: {WHY_NOT}")
 
 
 def _tree_hash():
@@ -93,7 +96,7 @@ def batch(workspace):
     try:
         code, err = _grade([subs, "-j", "2", "--cell-timeout", "5", "--total-timeout", "60",
                             "--out", out / "gradebook.csv", "--json", out / "grades.json",
-                            "--sandbox", "require" if BWRAP else "off"])
+                            "--sandbox", "require" if BWRAP or REQUIRED else "off"])
     finally:
         os.chdir(cwd)
     data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
@@ -393,7 +396,7 @@ def test_shards_split_the_class_without_overlap(tmp_path):
         recs = gradebook.load_records(out=tmp_path / f"g{k}.csv")
         seen += [r["file"] for r in recs]
         assert f"shard {k}/3: {len(recs)} of 12 submissions" in err
-        assert code == (1 if recs else 2)  # not notebooks: rows, but not graded
+        assert code == (1 if recs else 0)  # not notebooks: rows, but not graded
     assert sorted(seen) == sorted(f"s{i}.ipynb" for i in range(12))
 
 
