@@ -44,7 +44,7 @@ from pathlib import Path
 from adamedu import checks
 
 __all__ = ["student_of", "default_detail", "write_outputs", "load_records", "gradebook_rows",
-           "detail_rows", "report_html", "EXERCISES"]
+           "detail_rows", "report_html", "mistake_table", "counted_files", "EXERCISES"]
 
 EXERCISES = tuple(dict.fromkeys(a.notebook for a in checks.ANSWERS))
 DETAIL_COLUMNS = ("student", "exercise", "file", "root", "sha256", "graded", "error",
@@ -384,90 +384,98 @@ def _table(caption, header, rows, numeric=()):
             f"<tbody>{body}</tbody></table>")
 
 
+def counted_files(records):
+    """[(student, exercise, record)]: for each student and exercise, the file that counts."""
+    out = []
+    for entry in _students(records).values():
+        per_exercise = defaultdict(list)
+        for exercise, r in entry["records"]:
+            per_exercise[exercise].append(r)
+        out.extend((entry["name"], e, _counted(subs)) for e, subs in per_exercise.items())
+    return out
+
+
 def mistake_table(records):
-    """[(mistake id, number of students, answers, hint)], most students first."""
+    """[(mistake id, number of students, answers, hint)], most students first, counted in
+    the file that counts for each student and exercise."""
     students, answers = defaultdict(set), defaultdict(set)
-    for r in _latest(records):
-        student = student_of(r)[0].casefold()
+    for student, _, r in counted_files(records):
         for a in r.get("answers", []):
             m = checks.mistake_of(a.get("reason") or "")
             if m:
-                students[m].add(student)
+                students[m].add(student.casefold())
                 answers[m].add(a["answer"])
     return [(m, len(students[m]), sorted(answers[m]), checks.MISTAKES[m])
             for m in sorted(students, key=lambda m: (-len(students[m]), m))]
 
 
-def report_html(records, meta=None):
-    """The class report: a self-contained HTML page (inline CSS and SVG, no scripts)."""
-    records = _latest(records)
-    people = _students(records)
-    graded = [r for r in records if r.get("graded")]
-    parts = [f"<h1>Class report</h1><p>{len(people)} students, {len(records)} files: "
-             f"{len(graded)} graded, {len(records) - len(graded)} not graded."
-             + (f" Seed {html.escape(str(meta['seed']))}." if meta and "seed" in meta else "")
-             + "</p>"]
-    # scores per exercise (the counted file of each student)
-    parts.append("<h2>Scores per exercise</h2>")
-    counted = defaultdict(list)
-    for entry in people.values():
-        per = defaultdict(list)
-        for exercise, r in entry["records"]:
-            per[exercise].append(r)
-        for exercise, subs in per.items():
-            best = _counted(subs)
-            if exercise and best.get("graded"):
-                counted[exercise].append(float(best.get("total") or 0))
-    if not counted:
+def _scores_section(records, counted):
+    totals = defaultdict(list)
+    for _, exercise, r in counted:
+        if exercise and r.get("graded"):
+            totals[exercise].append(float(r.get("total") or 0))
+    parts = ["<h2>Scores per exercise</h2>"]
+    if not totals:
         parts.append("<p>No graded files yet.</p>")
-    for exercise in _columns(records):
-        totals = counted.get(exercise, [])
-        if not totals:
-            continue
-        maximum = _exercise_max(exercise, [r for r in graded if r.get("exercise") == exercise])
-        mean = sum(totals) / len(totals)
+    for exercise in (e for e in _columns(records) if totals.get(e)):
+        scores = totals[exercise]
+        maximum = _exercise_max(exercise, [r for _, e, r in counted if e == exercise])
         parts.append(f"<h3>{html.escape(exercise)}</h3><figure>"
-                     f"{_hist_svg(exercise, totals, maximum)}<figcaption>{len(totals)} "
-                     f"student{'s' if len(totals) != 1 else ''}, mean {mean:.1f} of {_num(maximum)}; each bar counts the "
-                     f"students with that score.</figcaption></figure>")
-    # pass rate per answer
-    parts.append("<h2>Pass rate per answer</h2>")
-    stats = defaultdict(lambda: [0, 0, 0])  # full points, attempted, graded files
-    for r in graded:
-        for a in r.get("answers", []):
+                     f"{_hist_svg(exercise, scores, maximum)}<figcaption>{len(scores)} "
+                     f"student{'s' if len(scores) != 1 else ''}, mean "
+                     f"{sum(scores) / len(scores):.1f} of {_num(maximum)}; each bar counts "
+                     f"the students with that score.</figcaption></figure>")
+    return parts
+
+
+def _pass_rate_section(counted):
+    stats = defaultdict(lambda: [0, 0, 0])  # full points, attempted, students graded
+    for _, _, r in counted:
+        for a in r.get("answers", []) if r.get("graded") else []:
             s = stats[a["answer"]]
             s[2] += 1
             s[1] += (a.get("reason") or "") != checks.NOT_ATTEMPTED
             s[0] += float(a["points"]) >= float(a["max"])
     order = [a.name for a in checks.ANSWERS if a.name in stats] + sorted(
         set(stats) - {a.name for a in checks.ANSWERS})
-    rows = [(name, getattr(_answer(name), "notebook", ""),
-             f"{stats[name][0]} of {stats[name][2]}",
-             f"{100 * stats[name][0] / stats[name][2]:.0f} %",
-             stats[name][2] - stats[name][1]) for name in order]
-    parts.append(_table("Graded files that earned the answer's full points",
-                        ["answer", "exercise", "full points", "pass rate", "not attempted"],
-                        rows, numeric=(2, 3, 4)) if rows else "<p>No graded answers yet.</p>")
-    # mistakes
-    parts.append("<h2>Mistakes, most common first</h2>")
+    rows = [(name, getattr(_answer(name), "notebook", ""), f"{full} of {n}",
+             f"{100 * full / n:.0f} %", n - attempted)
+            for name in order for full, attempted, n in [stats[name]]]
+    return ["<h2>Pass rate per answer</h2>",
+            _table("Students whose graded file earned the answer's full points",
+                   ["answer", "exercise", "full points", "pass rate", "not attempted"],
+                   rows, numeric=(2, 3, 4)) if rows else "<p>No graded answers yet.</p>"]
+
+
+def report_html(records, meta=None):
+    """The class report: a self-contained HTML page (inline CSS and SVG, no scripts)."""
+    records = _latest(records)
+    counted = counted_files(records)
+    graded = sum(bool(r.get("graded")) for r in records)
+    people = len({s.casefold() for s, _, _ in counted})
+    parts = [f"<h1>Class report</h1><p>{people} student{'s' if people != 1 else ''}, "
+             f"{len(records)} files: {graded} graded, {len(records) - graded} not graded."
+             + (f" Seed {html.escape(str(meta['seed']))}." if meta and "seed" in meta else "")
+             + " Each student counts with one file per exercise: the best graded one.</p>"]
+    parts += _scores_section(records, counted)
+    parts += _pass_rate_section(counted)
     mistakes = mistake_table(records)
-    parts.append(_table("Diagnosed mistakes: how many students made each, and the hint "
-                        "students saw", ["mistake", "students", "answers", "hint"],
-                        [(m, n, ", ".join(a), h) for m, n, a, h in mistakes], numeric=(1,))
-                 if mistakes else "<p>No diagnosed mistakes.</p>")
-    # flagged and not graded
-    parts.append("<h2>Flagged files</h2>")
+    parts += ["<h2>Mistakes, most common first</h2>",
+              _table("Diagnosed mistakes: how many students made each, and the hint they saw",
+                     ["mistake", "students", "answers", "hint"],
+                     [(m, n, ", ".join(a), h) for m, n, a, h in mistakes], numeric=(1,))
+              if mistakes else "<p>No diagnosed mistakes.</p>"]
     flagged = [(student_of(r)[0], r["file"], "; ".join(r["flags"]))
                for r in records if r.get("flags")]
-    parts.append(_table("Answer cells worth a look (flags do not change the score)",
-                        ["student", "file", "flags"], flagged) if flagged
-                 else "<p>No flagged files.</p>")
-    parts.append("<h2>Not graded</h2>")
+    parts += ["<h2>Flagged files</h2>",
+              _table("Answer cells worth a look (flags do not change the score)",
+                     ["student", "file", "flags"], flagged) if flagged
+              else "<p>No flagged files.</p>"]
     bad = [(student_of(r)[0], r["file"], r.get("error") or "") for r in records
            if not r.get("graded")]
-    parts.append(_table("Files that could not be graded, and why",
-                        ["student", "file", "reason"], bad) if bad
-                 else "<p>Every file was graded.</p>")
+    parts += ["<h2>Not graded</h2>",
+              _table("Files that could not be graded, and why", ["student", "file", "reason"],
+                     bad) if bad else "<p>Every file was graded.</p>"]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>adamedu class report</title><style>{_CSS}</style></head><body><main>"

@@ -282,6 +282,19 @@ def test_the_report_ranks_mistakes_by_students():
     assert "3 of 5" not in page and "1 of 4" in page  # pass rate of adam_step: dave only
 
 
+def test_the_report_counts_each_student_once_per_exercise():
+    """bob fixed eps in a second file: the best file counts, in the report as in the
+    gradebook, so his earlier slip is not one to re-teach."""
+    records = [rec("bob_ex05.ipynb", lost={"adam_step": EPS}), rec("bob_ex05 (1).ipynb"),
+               rec("carol_ex05.ipynb", lost={"adam_step": EPS})]
+    assert gradebook.mistake_table(records) == [
+        ("eps_inside_root", 1, ["adam_step"], checks.MISTAKES["eps_inside_root"])]
+    assert [(s, e, r["file"]) for s, e, r in gradebook.counted_files(records)] == [
+        ("bob", "ex05_adam", "bob_ex05 (1).ipynb"), ("carol", "ex05_adam", "carol_ex05.ipynb")]
+    page = _report(records)[0]
+    assert "2 students, 3 files" in page and "1 of 2" in page  # adam_step: bob only
+
+
 def test_the_report_is_self_contained_and_accessible():
     page, outline = _report(class_of_five())
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
