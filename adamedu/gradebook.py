@@ -43,8 +43,8 @@ from pathlib import Path
 
 from adamedu import checks
 
-__all__ = ["student_of", "default_detail", "write_outputs", "load_records", "gradebook_rows",
-           "detail_rows", "report_html", "mistake_table", "counted_files", "EXERCISES"]
+__all__ = ["EXERCISES", "counted_files", "default_detail", "detail_rows", "gradebook_rows",
+           "load_records", "mistake_table", "report_html", "student_of", "write_outputs"]
 
 EXERCISES = tuple(dict.fromkeys(a.notebook for a in checks.ANSWERS))
 DETAIL_COLUMNS = ("student", "exercise", "file", "root", "sha256", "graded", "error",

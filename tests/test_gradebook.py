@@ -2,6 +2,7 @@
 loading, atomic replacement and the class report (no kernel needed: records are built here
 in the form the grader hands them over)."""
 import csv
+import itertools
 import json
 import os
 import re
@@ -78,8 +79,8 @@ def test_flat_files_named_as_lms_downloads_name_them(tmp_path):
         HEADER,
         ["alice", "10", "10", "20", "20", "", ""],
         ["bob", "", "4", "4", "20",
-         "ex05_adam: 2 files (bob-ex05-final.ipynb, bob-ex05-final (1).ipynb); "
-         "bob-ex05-final.ipynb counts", "adam_step 0/6 (eps_inside_root)"],
+         ("ex05_adam: 2 files (bob-ex05-final.ipynb, bob-ex05-final (1).ipynb); "
+          "bob-ex05-final.ipynb counts"), "adam_step 0/6 (eps_inside_root)"],
         ["dave", "", "10", "10", "20", "", ""],
         ["Erin", "9", "", "9", "20", "", "accumulator 0/1 (not correct)"],
     ]
@@ -301,7 +302,7 @@ def test_the_report_is_self_contained_and_accessible():
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)|<script|<link|<img|@import|url\(",
                          page)
     levels = [int(t[1]) for t in outline.tags if re.fullmatch(r"h[1-6]", t)]
-    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     ths = [a for t, a in outline.attrs if t == "th"]
     assert ths and all(a.get("scope") == "col" for a in ths)
     assert outline.tags.count("table") == outline.tags.count("caption")
