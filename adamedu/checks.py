@@ -11,6 +11,11 @@ Each answer is a function (compared with `adamedu.optimizers` on several cases),
 hyperparameters (run on a surface with the reference optimizer). The same definitions,
 `ANSWERS`, drive the instructor autograder (`adamedu.grade`), which feeds them its own
 random inputs instead of the fixed ones used here.
+
+Hints teach: a wrong value gets the idea behind it, never the arithmetic that gives the
+number (the working is in the solution). Every recognised mistake has a stable id
+(`MISTAKES`: id -> hint); `mistake_of(reason)` reads it back from a reason, so the grader
+can count mistakes across a class without changing what students read.
 """
 import copy
 import math
