@@ -300,7 +300,8 @@ def write_outputs(records, out, detail=None, json_path=None, report=None, meta=N
 
 
 def load_records(out, detail=None, json_path=None):
-    """The records write_outputs wrote, from the detail CSV (else the JSON); [] if neither."""
+    """The records write_outputs wrote, from the detail CSV (else the JSON); [] if neither.
+    Raises ValueError when the detail file is not one write_outputs wrote."""
     path = Path(detail or default_detail(out))
     if path.exists():
         return _records_from_detail(path)
@@ -312,7 +313,12 @@ def load_records(out, detail=None, json_path=None):
 def _records_from_detail(path):
     records = {}
     with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
+        reader = csv.DictReader(f)
+        missing = [c for c in DETAIL_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path} is not a detail file written by adamedu.grade "
+                             f"(no column {', '.join(missing)})")
+        for row in reader:
             row = {k: _uncell(v) for k, v in row.items()}
             key = (row["root"], row["file"], row["sha256"])
             r = records.get(key)

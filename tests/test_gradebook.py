@@ -193,6 +193,12 @@ def test_no_cell_starts_a_spreadsheet_formula(tmp_path):
     assert gradebook.load_records(out) == records
 
 
+def test_resume_refuses_a_file_it_did_not_write(tmp_path):
+    (tmp_path / "g_detail.csv").write_text("submission,notebook,status\nx.ipynb,ex05_adam,graded\n")
+    with pytest.raises(ValueError, match="not a detail file written by adamedu.grade"):
+        gradebook.load_records(tmp_path / "g.csv")
+
+
 def test_a_file_graded_again_replaces_its_earlier_row(tmp_path):
     old = rec("alice_ex05.ipynb", lost={"adam_step": EPS}, sha="1" * 64)
     new = rec("alice_ex05.ipynb", sha="2" * 64)
