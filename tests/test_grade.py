@@ -229,7 +229,7 @@ def test_the_grader_agrees_with_each_check_cell(batch, tmp_path):
             passed = said.startswith("✓")
             assert passed == (a["points"] == a["max"]), (path, a, said)
             compared += 1
-    assert compared >= 70  # of 90 answers; the rest have no check cell or none that ran
+    assert compared >= 65  # of ~80 answers; the rest have no check cell or none that ran
 
 
 # ---------------------------------------------------------------- without the sandbox
