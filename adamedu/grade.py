@@ -1,82 +1,155 @@
 """The instructor autograder.
 
-    python -m adamedu.grade SUBMISSION_OR_FOLDER... --out gradebook.csv [--json grades.json]
-                            [-j 2] [--cell-timeout 30] [--total-timeout 300]
+    python -m adamedu.grade SUBMISSION_OR_FOLDER... [--out gradebook.csv] [--json PATH]
+                            [--detail PATH] [--report PATH] [-j 2] [--resume]
+                            [--shard K/N] [--sandbox require|auto|off]
 
-For each submitted notebook the grader
-1. reads it (never writes it) and takes only its answer cells: by cell id
-   (``answer-<name>``), else by tag, else the code cell that defines the answer's name;
-2. places them into the pristine exercise notebook from ``exercises/`` (after its own
-   ``setup`` cells; check cells and every other cell are left out) and appends one
-   harness cell per answer, which calls the student's functions on inputs generated here,
-   at random, and writes their raw return values to a file;
-3. executes that notebook in a fresh kernel, in a temporary folder, in a separate process,
-   with a per-cell and a total timeout and a memory cap;
-4. scores the raw values here, in the grader's process, against `adamedu.optimizers`
-   with the definitions in `adamedu.checks`: what the student's kernel imported, edited or
-   monkeypatched cannot change them.
+1. Every argument is checked first (exit 2 with a one-line reason).
+2. Every submission is read into memory (its bytes and their SHA-256) before any student
+   code runs; grading uses only this snapshot, and no submission is ever opened for writing.
+3. Per submission, the grader takes its answer cells the way the notebook runs them: every
+   cell with the answer's id or tag (copies included) or that defines the answer's name,
+   in order, up to the answer's check cell; the last one wins. It runs them after the
+   exercise's own read-only cells (from the pristine notebook in ``exercises/``), then one
+   harness cell per answer (`adamedu.harness`) that calls the answer on inputs drawn here,
+   at random, and writes the raw return values to a file.
+4. That runs in a fresh kernel in a sandbox (`adamedu.sandbox`: bubblewrap when available),
+   with a per-cell and a total timeout, a memory cap and a process-count limit.
+5. The raw values are scored here, in the grader's process, with `adamedu.checks`: what the
+   student's kernel imported, edited or monkeypatched cannot change them.
+6. After each submission, all rows so far are written (each output replaced atomically), so
+   an interrupted run keeps what it graded; ``--resume`` skips what is already there.
 
-Every submission gets one gradebook row: points per answer, total, and a one-line reason
-for every lost point. The exit code is 0 when every submission was graded (a zero is a
-grade) and 1 when some could not be (unreadable, not an exercise notebook, or the grader
-itself failed on it; the row says why); 2 when nothing was graded (bad arguments, no
-notebooks found, or an output path that is a submission).
+Exit code: 0 when every submission was graded (a zero is a grade); 1 when some could not
+be (the row says why); 2 when nothing was graded (bad arguments, no notebooks found);
+130 when interrupted (the rows so far are written).
 """
 import argparse
-import csv
-import io
+import hashlib
 import json
+import math
 import os
 import re
 import secrets
-import subprocess
+import signal
 import sys
 import tempfile
 import threading
 import time
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from adamedu import checks
+from adamedu import checks, gradebook, harness, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_BYTES = 50 * 1024 * 1024      # larger files are not read
+MAX_BYTES = 50 * 1024 * 1024      # larger files are not graded
 MAX_SOURCE = 200_000              # characters in one answer cell
 MAX_ELEMENTS = 100_000            # array elements sent back per value
 MAX_RESULT_BYTES = 20 * 2**20     # raw results of one answer
-SUSPICIOUS = re.compile(r"\b(optimizers|checks|sys\.modules|builtins|__import__|importlib|"
-                        r"subprocess|shutil|os\.(remove|unlink|system|chdir|kill)|signal|"
-                        r"setattr|globals\(\))")
 
+# (pattern, reason) for answer cells an instructor should look at
+FLAGS = (
+    (r"\bcheck\s*\.\s*(by_name|ANSWERS|judge|run_function|cases_for|notebook_answers|_\w+)"
+     + r"|\.reference\b|\bchecks\b",
+     "uses the checking module (its answers, references or private helpers)"),
+    (r"\boptimizers\b", OPTIMIZERS := "uses adamedu.optimizers, the reference implementation"),
+    (r"\b(exec|eval|compile)\s*\(", "runs code built at run time (exec/eval/compile)"),
+    (r"\bos\s*\.\s*(popen|system|exec\w*|spawn\w*|fork|posix_spawn\w*)|\bsubprocess\b|\bpty\b",
+     "starts other programs or processes"),
+    (r"/proc\b", "reads /proc (other processes)"),
+    (r"\bsys\s*\.\s*_getframe|\binspect\s*\.\s*(currentframe|stack)|\bf_back\b|\bf_globals\b",
+     "inspects the calling frames"),
+    (r"\bresource\b", "changes resource limits (resource module)"),
+    (r"\bsys\s*\.\s*modules|\bbuiltins\b|__import__|\bimportlib\b|\bsetattr\b|\bglobals\s*\(",
+     "edits modules or namespaces at run time"),
+    (r"\bshutil\b|\bos\s*\.\s*(remove|unlink|rmdir|rename|replace|chdir|kill\w*)|\bsignal\b"
+     + r"|\bctypes\b|\bsocket\b",
+     "touches files, processes, signals or the network"),
+)
+_FLAGS = [(re.compile(p), why) for p, why in FLAGS]
 
-# --------------------------------------------------------------------------- reading submissions
 
 class Unreadable(Exception):
     """The submission cannot be graded at all; the message is the gradebook's reason."""
 
 
+class BadArguments(Exception):
+    """A command-line argument is unusable; the message is the one-line reason."""
+
+
+@dataclass
+class Submission:
+    """One submission as found and snapshotted: nothing is read from disk after this."""
+    path: Path          # where it is on disk
+    root: str           # the folder argument it was found under ("" for a file argument)
+    file: str           # as given, or relative to root
+    data: bytes         # the snapshot (b"" when unreadable)
+    sha256: str
+    error: str = ""     # why it cannot be read ("" when readable)
+
+
+# --------------------------------------------------------------------------- finding and reading
+
+def collect(paths):
+    """(submission files as (path, root, file), skipped: list of messages).
+
+    Folders are searched recursively for *.ipynb in sorted order. Hidden files and folders
+    (.ipynb_checkpoints, .dave/...) are skipped, each with a message, as are other files."""
+    found, skipped = [], []
+    for arg in paths:
+        p = Path(arg)
+        if not p.is_dir():
+            found.append((p, "", str(arg)))
+            continue
+        for f in sorted(p.rglob("*")):
+            rel = f.relative_to(p)
+            hidden = [i for i, part in enumerate(rel.parts) if part.startswith(".")]
+            if hidden:
+                if hidden[0] == len(rel.parts) - 1 and (f.is_dir() or f.suffix == ".ipynb"):
+                    what = "folder" if f.is_dir() else "file"
+                    skipped.append(f"skipped hidden {what} {f}{os.sep if f.is_dir() else ''} "
+                                   f"(editor copies such as .ipynb_checkpoints live in hidden "
+                                   f"folders; pass it by name to grade it)")
+                continue
+            if f.is_file():
+                if f.suffix == ".ipynb":
+                    found.append((f, str(arg), str(rel)))
+                else:
+                    skipped.append(f"skipped (not .ipynb): {f}")
+    return found, skipped
+
+
+def snapshot(path, root, file):
+    """Read the whole file once, in binary, read-only; never raises."""
+    h, chunks, size = hashlib.sha256(), [], 0
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(2**20):
+                h.update(chunk)
+                size += len(chunk)
+                if size <= MAX_BYTES:
+                    chunks.append(chunk)
+    except OSError as e:
+        return Submission(Path(path), root, file, b"", "",
+                          f"cannot read the file: {e.strerror or e}")
+    error = (f"file is {size // 2**20} MiB, more than the {MAX_BYTES // 2**20} MiB a notebook "
+             f"may have") if size > MAX_BYTES else ""
+    return Submission(Path(path), root, file, b"" if error else b"".join(chunks),
+                      h.hexdigest(), error)
+
+
 def pristine_notebooks(exercises_dir):
     """{name: exercise notebook dict} for every ex*.ipynb in exercises_dir."""
-    out = {}
-    for path in sorted(Path(exercises_dir).glob("ex*.ipynb")):
-        out[path.stem] = json.loads(path.read_text(encoding="utf-8"))
-    return out
+    return {p.stem: json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(Path(exercises_dir).glob("ex*.ipynb"))}
 
 
-def read_notebook(path):
-    """The submission as a dict with a list of cells, or raise Unreadable."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise Unreadable(f"file is {size // 2**20} MiB, more than the "
-                             f"{MAX_BYTES // 2**20} MiB a notebook may have")
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise Unreadable(f"cannot read the file: {e.strerror or e}") from None
+def parse_notebook(data):
+    """The submission's bytes as a notebook dict with a list of cells, or raise Unreadable."""
     if not data.strip():
         raise Unreadable("the file is empty")
     try:
@@ -85,6 +158,8 @@ def read_notebook(path):
         raise Unreadable("not a notebook: the file is not text (UTF-8)") from None
     except ValueError as e:
         raise Unreadable(f"not a notebook: not valid JSON ({e.msg} at line {e.lineno})") from None
+    except RecursionError:
+        raise Unreadable("not a notebook: the JSON is nested too deeply") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise Unreadable("not a notebook: the JSON has no list of cells")
     return nb
@@ -101,18 +176,29 @@ def _code_cells(nb):
     return [c for c in nb["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"]
 
 
-def identify(nb, path, pristine):
-    """Which exercise notebook this submission is: metadata, answer ids, then file name."""
+def _tags(cell):
+    meta = cell.get("metadata")
+    tags = meta.get("tags") if isinstance(meta, dict) else None
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+
+def _id(cell):
+    cid = cell.get("id")
+    return cid if isinstance(cid, str) else ""
+
+
+def identify(nb, file, pristine):
+    """Which exercise notebook this submission is: metadata, answer ids/tags, file name."""
     meta = nb.get("metadata")
     name = meta.get("adamedu", {}).get("exercise") if isinstance(meta, dict) and \
         isinstance(meta.get("adamedu"), dict) else None
-    if name in pristine:
+    if isinstance(name, str) and name in pristine:
         return name
-    ids = {str(c.get("id")) for c in _code_cells(nb)}
-    best = max(pristine, key=lambda n: len(ids & _answer_ids(pristine[n])), default=None)
-    if best and ids & _answer_ids(pristine[best]):
+    keys = {k for c in _code_cells(nb) for k in [_id(c), *_tags(c)]}
+    best = max(pristine, key=lambda n: len(keys & _answer_ids(pristine[n])), default=None)
+    if best and keys & _answer_ids(pristine[best]):
         return best
-    stem = Path(path).name.lower()
+    stem = Path(file).name.lower()
     for n in pristine:
         if stem.startswith(n[:4]) or n[:4] in stem:
             return n
@@ -121,360 +207,228 @@ def identify(nb, path, pristine):
 
 
 def _answer_ids(nb):
-    return {str(c.get("id")) for c in _code_cells(nb) if str(c.get("id", "")).startswith("answer-")}
+    return {_id(c) for c in _code_cells(nb) if _id(c).startswith("answer-")}
+
+
+def answer_cells(nb, answer):
+    """The submission's cells for `answer`, in order, as the notebook would run them before
+    the answer's check cell: cells with the id or tag answer-<name> (copies keep the tag)
+    and cells that define the answer's name. The last one is the answer that counts."""
+    key, check = f"answer-{answer.name}", f"check-{answer.name}"
+    cells = [c for c in _code_cells(nb) if not _id(c).startswith("check-")]
+    found = [c for c in cells if _id(c) == key or key in _tags(c) or _defines(_source(c), answer)]
+    order = _code_cells(nb)
+    check_at = next((i for i, c in enumerate(order) if _id(c) == check), None)
+    if check_at is not None:
+        before = [c for c in found if _position(order, c) < check_at]
+        found = before or found  # a check cell above every answer cell runs too early
+    return found
+
+
+def _position(order, cell):
+    return next(i for i, c in enumerate(order) if c is cell)
 
 
 def find_answer(nb, answer):
-    """The source of the submission's answer cell for `answer`, or None if it has none."""
-    key = f"answer-{answer.name}"
-    cells = _code_cells(nb)
-    for test in (lambda c: c.get("id") == key,
-                 lambda c: key in (c.get("metadata", {}) or {}).get("tags", []),
-                 lambda c: _defines(_source(c), answer)):
-        found = [c for c in cells if _safe(test, c)]
-        if found:
-            return _source(found[-1])
-    return None
-
-
-def _safe(test, cell):
-    try:
-        return bool(test(cell))
-    except (AttributeError, TypeError):
-        return False
+    """The source of the answer cell that counts (the last one), or None."""
+    found = answer_cells(nb, answer)
+    return _source(found[-1]) if found else None
 
 
 def _defines(src, answer):
     name = answer.name if answer.kind == "function" else answer.variable
     pattern = rf"^def {name}\(" if answer.kind == "function" else rf"^{name}\s*="
-    return re.search(pattern, src, re.M) is not None
+    return re.search(pattern, src, re.MULTILINE) is not None
 
 
-# --------------------------------------------------------------------------- the harness
-
-HARNESS = r'''# adamedu grader harness: calls the answer on the grader's inputs, records raw values
-def _adamedu_harness(spec):
-    import json, signal
-    import numpy as np
-
-    def dec(x):
-        return np.array(x["nd"], dtype=float).reshape(x["shape"]) if isinstance(x, dict) else x
-
-    def enc(x, depth=0):
-        if depth > 3:
-            return {"type": "nested too deep"}
-        if x is None or x is Ellipsis:
-            return {"none": True} if x is None else {"ellipsis": True}
-        if isinstance(x, (bool, np.bool_)):
-            return {"bool": bool(x)}
-        if isinstance(x, (int, np.integer)):
-            return {"int": int(x)} if abs(int(x)) < 2**53 else {"float": float(x)}
-        if isinstance(x, (float, np.floating)):
-            return {"float": float(x)}
-        if isinstance(x, np.ndarray):
-            if x.dtype.kind not in "biuf":
-                return {"type": "ndarray of " + str(x.dtype)}
-            if x.size > spec["max_elements"]:
-                return {"type": "array too large", "shape": list(x.shape)}
-            return {"nd": x.astype(float).ravel().tolist(), "shape": list(x.shape)}
-        if isinstance(x, (tuple, list)):
-            return {"seq": [enc(y, depth + 1) for y in list(x)[:20]],
-                    "tuple": isinstance(x, tuple)}
-        if isinstance(x, dict):
-            return {"dict": {str(k)[:50]: enc(v, depth + 1) for k, v in list(x.items())[:20]}}
-        if isinstance(x, str):
-            return {"str": x[:200]}
-        return {"type": type(x).__name__[:50]}
-
-    def alarm(signum, frame):
-        raise TimeoutError(f"took longer than {spec['call_timeout']:g} s")
-
-    results = []
-    target = globals().get(spec["lookup"], spec)
-    if target is spec:
-        results = {"missing": True}
-    elif spec["kind"] != "function":
-        results = {"value": enc(target)}
-    else:
-        signal.signal(signal.SIGALRM, alarm)
-        for case in spec["cases"]:
-            args = [dec(case[p]) for p in spec["params"]]
-            try:
-                signal.setitimer(signal.ITIMER_REAL, spec["call_timeout"])
-                with np.errstate(all="ignore"):
-                    r = {"value": enc(target(*args))}
-            except NotImplementedError:
-                r = {"not_attempted": True}
-            except BaseException as e:
-                r = {"error": f"{type(e).__name__}: {e}"[:300]}
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            r["after"] = [enc(a) for a in args]
-            results.append(r)
-            if "error" in r and r["error"].startswith(("TimeoutError", "KeyboardInterrupt")):
-                break
-    with open(spec["path"], "w") as f:
-        json.dump({"results": results}, f)
+def provided_cells(pristine):
+    """The exercise's own read-only code cells other than checks (setup, given code)."""
+    out = []
+    for cell in _code_cells(pristine):
+        cid, meta = _id(cell), cell.get("metadata", {})
+        if cid.startswith(("answer-", "check-")) or meta.get("editable", True):
+            continue
+        out.append(cell)
+    return out
 
 
-_adamedu_harness(__import__("json").loads({spec!r}))
-del _adamedu_harness
-'''
+def flags_for(cells):
+    """["cell <id>: reason", ...] for answer cells that do something worth a look.
 
-
-def _encode_case(case):
-    return {k: ({"nd": v.ravel().tolist(), "shape": list(v.shape)} if isinstance(v, np.ndarray)
-                else v) for k, v in case.items()}
-
-
-def _decode(x):
-    """A value the harness recorded, back as Python/numpy objects."""
-    if not isinstance(x, dict):
-        return x
-    if "nd" in x:
-        return np.array(x["nd"], dtype=float).reshape(x["shape"])
-    for key in ("int", "float", "bool", "str"):
-        if key in x:
-            return x[key]
-    if "none" in x:
-        return None
-    if "ellipsis" in x:
-        return Ellipsis
-    if "seq" in x:
-        items = [_decode(y) for y in x["seq"]]
-        return tuple(items) if x.get("tuple") else items
-    if "dict" in x:
-        return {k: _decode(v) for k, v in x["dict"].items()}
-    return type(str(x.get("type", "object")), (), {})()
+    cells: (position, cell, tuning); tuning answers may use the optimizers: that is the
+    exercise."""
+    out = []
+    for i, cell, tuning in cells:
+        src = _source(cell)
+        for pattern, why in _FLAGS:
+            if pattern.search(src) and not (tuning and why == OPTIMIZERS):
+                flag = f"cell {_id(cell) or f'#{i}'}: {why}"
+                if flag not in out:
+                    out.append(flag)
+    return out
 
 
 # --------------------------------------------------------------------------- building the run
 
 def build_run(nb, notebook, pristine, rng, results_dir, call_timeout):
-    """The notebook to execute, and per answer: its cases and its harness cell's index."""
-    cells, plan, sources = [], {}, {}
-    for cell in pristine["cells"]:
-        if cell.get("cell_type") != "code":
-            continue
-        cid = str(cell.get("id", ""))
-        if cid.startswith("setup"):
-            cells.append(_cell(cid, _source(cell)))
-        elif cid.startswith("answer-"):
-            answer = checks.by_name(cid[len("answer-"):])
-            src = find_answer(nb, answer)
-            sources[answer.name] = src
-            if src is None:
-                continue
-            if len(src) > MAX_SOURCE:
-                sources[answer.name] = ""
-                continue
-            cells.append(_cell(cid, src))
-    for answer in checks.notebook_answers(notebook):
-        if sources.get(answer.name) is None:
+    """(cells to execute, plan {answer: {"cases", "cell"}}, {answer: its cell ids or None},
+    flags). Provided cells first, then the answer cells in the submission's order, then one
+    harness cell per answer."""
+    cells = [_cell(_id(c), _source(c)) for c in provided_cells(pristine)]
+    answers = checks.notebook_answers(notebook)
+    order = _code_cells(nb)
+    chosen, ids, tuning = {}, {}, {}
+    for answer in answers:
+        found = [c for c in answer_cells(nb, answer) if len(_source(c)) <= MAX_SOURCE]
+        ids[answer.name] = None if not answer_cells(nb, answer) else []
+        for c in found:
+            i = _position(order, c)
+            chosen[i] = c
+            tuning[i] = tuning.get(i, True) and answer.kind == "tuning"
+            ids[answer.name].append(f"answer#{i}")
+    for i in sorted(chosen):
+        cells.append(_cell(f"answer#{i}", _source(chosen[i])))
+    plan = {}
+    for answer in answers:
+        if not ids[answer.name]:
             continue
         cases = checks.cases_for(answer, rng)
         spec = {"kind": answer.kind, "params": list(getattr(answer, "params", ())),
                 "lookup": answer.name if answer.kind == "function" else answer.variable,
-                "cases": [_encode_case(c) for c in cases], "max_elements": MAX_ELEMENTS,
-                "path": str(Path(results_dir) / f"{answer.name}.json"),
-                "call_timeout": call_timeout}
+                "cases": [{k: harness.encode(v, MAX_ELEMENTS) for k, v in c.items()}
+                          for c in cases],
+                "max_elements": MAX_ELEMENTS, "call_timeout": call_timeout,
+                "path": str(Path(results_dir) / f"{answer.name}.json")}
         plan[answer.name] = {"cases": cases, "cell": len(cells)}
-        cells.append(_cell(f"harness-{answer.name}",
-                           HARNESS.replace("{spec!r}", repr(json.dumps(spec)))))
-    return cells, plan, sources
+        cells.append(_cell(f"harness-{answer.name}", harness.harness_cell(spec)))
+    flags = flags_for([(i, chosen[i], tuning[i]) for i in sorted(chosen)])
+    return cells, plan, ids, flags
 
 
 def _cell(cid, source):
-    return {"cell_type": "code", "id": cid[:64] or "cell", "metadata": {}, "source": source,
-            "outputs": [], "execution_count": None}
-
-
-# --------------------------------------------------------------------------- the worker process
-
-def _limits(memory_mb):
-    def apply():
-        import resource
-        limit = memory_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (100 * 2**20, 100 * 2**20))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return apply
-
-
-def worker(job_path):
-    """Execute one prepared notebook in a fresh kernel; write each cell's status as JSON.
-
-    Talks to the kernel with jupyter_client directly (no notebook library needed): each
-    cell gets the per-cell timeout (then an interrupt, then the kernel is killed if it
-    ignores it), the whole run the total timeout; outputs are read and thrown away.
-    """
-    from jupyter_client import KernelManager
-
-    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
-    cells = job["cells"]
-    status = ["not run"] * len(cells)
-    deadline = time.monotonic() + job["total_timeout"]
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
-    # IPC sockets in the grader's private folder: no TCP ports to collide between parallel
-    # kernels, and nothing listening on the network
-    km = KernelManager(kernel_name="python3", transport="ipc",
-                       ip=str(Path(job["status"]).parent / "kernel"))
-    km.start_kernel(cwd=job["workdir"], env=env, preexec_fn=_limits(job["memory_mb"]),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        for i, cell in enumerate(cells):
-            if time.monotonic() >= deadline:
-                status[i:] = ["total time limit reached before this cell"] * (len(cells) - i)
-                break
-            status[i] = _run_cell(km, kc, cell["source"], job["cell_timeout"], deadline)
-            if not km.is_alive():
-                status[i + 1:] = [f"the kernel died in cell {cell['id']}"] * (len(cells) - i - 1)
-                break
-    finally:
-        kc.stop_channels()
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
-    Path(job["status"]).write_text(json.dumps(status), encoding="utf-8")
-
-
-_DEAD = "the kernel died (out of memory, or the code exited it)"
-
-
-def _run_cell(km, kc, source, cell_timeout, deadline):
-    """Run one cell; return "ok", "<Error>: <message>", or why it did not finish."""
-    from queue import Empty
-
-    msg_id = kc.execute(source, store_history=False, allow_stdin=False, stop_on_error=False)
-    limit = min(cell_timeout, deadline - time.monotonic())
-    end, interrupted = time.monotonic() + limit, False
-    while True:
-        for _ in range(1000):  # discard output as it comes: it is never needed
-            try:
-                kc.get_iopub_msg(timeout=0)
-            except Empty:
-                break
-        try:
-            msg = kc.get_shell_msg(timeout=0.1)
-        except Empty:
-            if not km.is_alive():
-                return _DEAD
-            if time.monotonic() < end:
-                continue
-            why = ("total time limit reached" if limit < cell_timeout
-                   else f"Timeout: the cell ran longer than {cell_timeout:g} s")
-            if interrupted:
-                km.shutdown_kernel(now=True)
-                return why + "; it ignored the interrupt, so the kernel was stopped"
-            km.interrupt_kernel()
-            interrupted, end = True, time.monotonic() + 5
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if interrupted:
-            return ("total time limit reached" if limit < cell_timeout
-                    else f"Timeout: the cell ran longer than {cell_timeout:g} s")
-        content = msg["content"]
-        if content.get("status") == "ok":
-            return "ok"
-        return f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"[:300]
+    return {"id": cid, "source": source}
 
 
 # --------------------------------------------------------------------------- grading one submission
 
-def grade_one(path, pristine, seed, opts):
-    """Grade one submission; always returns a row dict (never raises)."""
-    row = {"submission": str(path), "notebook": "", "status": "not graded", "points": {},
-           "total": "", "max": "", "reasons": [], "flags": []}
+def new_record(sub):
+    return {"file": sub.file, "root": sub.root, "sha256": sub.sha256, "exercise": None,
+            "graded": False, "error": "", "answers": [], "total": 0.0, "max": 0.0, "flags": []}
+
+
+def grade_one(sub, pristine, seed, opts, box):
+    """Grade one snapshotted submission; always returns a record (never raises)."""
+    rec = new_record(sub)
     try:
-        nb = read_notebook(path)
-        notebook = identify(nb, path, pristine)
-        row["notebook"] = notebook
+        if sub.error:
+            raise Unreadable(sub.error)
+        nb = parse_notebook(sub.data)
+        notebook = identify(nb, sub.file, pristine)
+        rec["exercise"] = notebook
         answers = checks.notebook_answers(notebook)
-        row["max"] = sum(a.points for a in answers)
-        rng = np.random.default_rng([seed, zlib.crc32(str(path).encode())])
-        # the kernel runs in workdir; the job, its status and the raw results live in a
-        # separate folder, so code that wipes its surroundings cannot take them along
-        with tempfile.TemporaryDirectory(prefix="adamedu-grade-") as tmp, \
-                tempfile.TemporaryDirectory(prefix="adamedu-run-",
-                                            ignore_cleanup_errors=True) as workdir:
-            results_dir = Path(tmp) / f"results-{secrets.token_hex(8)}"
-            results_dir.mkdir()
-            cells, plan, sources = build_run(nb, notebook, pristine[notebook], rng, results_dir,
-                                             call_timeout=max(1.0, opts.cell_timeout / 2))
-            status = _execute(cells, tmp, workdir, results_dir, opts)
+        rec["max"] = float(sum(a.points for a in answers))
+        rng = np.random.default_rng([seed, zlib.crc32(sub.file.encode())])
+        with tempfile.TemporaryDirectory(prefix="adamedu-grade-") as tmp:
+            run = Path(tmp) / "run"
+            results_dir = run / f"results-{secrets.token_hex(8)}"
+            results_dir.mkdir(parents=True)
+            cells, plan, ids, flags = build_run(nb, notebook, pristine[notebook], rng,
+                                                results_dir,
+                                                call_timeout=max(1.0, opts.cell_timeout / 2))
+            status = _execute(cells, Path(tmp), run, results_dir, opts, box)
             for answer in answers:
                 try:
-                    got, reason = _score(answer, sources.get(answer.name),
-                                         plan.get(answer.name), status, cells, results_dir)
+                    got, reason = _score(answer, ids.get(answer.name), plan.get(answer.name),
+                                         status, cells, results_dir)
                 except Exception as e:  # results forged into a shape the harness never writes
                     got, reason = 0, f"unusable result ({type(e).__name__}: {e})"[:300]
-                row["points"][answer.name] = got
-                if reason:
-                    row["reasons"].append(f"{answer.name} {got}/{answer.points}: {reason}")
-            row["flags"] = sorted({m.group(0) for s in sources.values() if s
-                                   for m in SUSPICIOUS.finditer(s)})
-        row["total"] = sum(row["points"].values())
-        row["status"] = "graded"
+                rec["answers"].append({"answer": answer.name, "points": float(got),
+                                       "max": float(answer.points), "reason": reason})
+            rec["flags"] = flags
+        rec["total"] = float(sum(a["points"] for a in rec["answers"]))
+        rec["graded"] = True
     except Unreadable as e:
-        row["reasons"] = [str(e)]
+        rec["error"] = str(e)
+    except WorkerFailed as e:
+        rec["error"], rec["answers"], rec["total"] = str(e), [], 0.0
     except Exception as e:  # a grader bug must not lose the submission or stop the batch
-        row["reasons"] = [f"grader error ({type(e).__name__}: {e}); please report it"]
-    return row
+        rec["error"] = f"grader error ({type(e).__name__}: {e}); please report it"
+        rec["answers"], rec["total"] = [], 0.0
+    return rec
 
 
-def _execute(cells, tmp, workdir, results_dir, opts):
-    job = {"cells": cells, "workdir": str(workdir), "cell_timeout": opts.cell_timeout,
-           "total_timeout": opts.total_timeout, "memory_mb": opts.memory_mb,
-           "status": str(Path(tmp) / "status.json")}
-    job_path = Path(tmp) / "job.json"
-    job_path.write_text(json.dumps(job), encoding="utf-8")
-    for attempt in (1, 2):  # a second try only if the runner itself failed (e.g. kernel start)
-        for stale in Path(results_dir).iterdir():
-            stale.unlink()
+class WorkerFailed(Exception):
+    """The worker produced no status twice (the submission killed it, or it crashed)."""
+
+
+def _env(run, workdir):
+    home = run / "home"
+    home.mkdir(exist_ok=True)
+    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
+    return dict(keep, HOME=str(home), IPYTHONDIR=str(home / "ipython"),
+                MPLCONFIGDIR=str(home / "mpl"), JUPYTER_RUNTIME_DIR=str(run / "runtime"),
+                JUPYTER_CONFIG_DIR=str(home / "jupyter"), JUPYTER_DATA_DIR=str(home / "data"),
+                XDG_CACHE_HOME=str(home / "cache"), TMPDIR=str(workdir),
+                PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
+                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                PYTHONNOUSERSITE="1")
+
+
+def _execute(cells, tmp, run, results_dir, opts, box):
+    """Run the cells in the sandbox; return the status of each cell.
+
+    The worker runs as `python -I harness.py JOB` with the grader's temporary folder as cwd:
+    no folder the student can write is on its sys.path. Its second try (only if the first
+    left no status) gets a fresh working folder."""
+    status_path = run / "status.json"
+    for attempt in (1, 2):
+        for stale in list(results_dir.iterdir()) + [status_path]:
+            stale.unlink(missing_ok=True)
+        workdir = tmp / f"work{attempt}"
+        workdir.mkdir()
+        job = {"cells": cells, "workdir": str(workdir), "cell_timeout": opts.cell_timeout,
+               "total_timeout": opts.total_timeout, "status": str(status_path),
+               "runtime": str(run), "nproc": sandbox.NPROC if box.bwrap else 0}
+        job_path = tmp / f"job{attempt}.json"
+        job_path.write_text(json.dumps(job), encoding="utf-8")
+        code, err = box.run([sys.executable, "-I", str(Path(harness.__file__).resolve()),
+                             str(job_path)], jobdir=tmp, env=_env(run, workdir),
+                            timeout=opts.total_timeout + 90, memory_mb=opts.memory_mb,
+                            writable=[run], tmpfs=[workdir])
         try:
-            proc = subprocess.run([sys.executable, "-m", "adamedu.grade", "--worker",
-                                   str(job_path)], cwd=workdir, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  timeout=opts.total_timeout + 90)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError("the notebook runner did not finish") from None
-        try:
-            return json.loads(Path(job["status"]).read_text(encoding="utf-8"))
+            return json.loads(status_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-    raise RuntimeError(f"the notebook runner failed: {tail[0][:200]}")
+            tail = err.strip().splitlines()[-1:] or [
+                "the runner did not finish in time" if code is None else
+                f"it ended with code {code} and no message (killed by the submission?)"]
+    raise WorkerFailed(f"the notebook runner failed twice: {tail[0][:200]}")
 
 
-def _score(answer, source, plan, status, cells, results_dir):
+def _score(answer, ids, plan, status, cells, results_dir):
     """(points, reason) for one answer; reason is '' when all points are earned."""
-    if source is None:
+    if ids is None:
         return 0, "answer cell not found in the submission"
-    if source == "":
-        return 0, "answer cell is empty or too long"
+    if not ids:
+        return 0, "answer cell is too long"
     path = Path(results_dir) / f"{answer.name}.json"
     try:
         if path.stat().st_size > MAX_RESULT_BYTES:
             return 0, "the answer's results are too large to read (more than 20 MB)"
         raw = json.loads(path.read_text(encoding="utf-8"))["results"]
     except (OSError, ValueError, KeyError, TypeError):
-        return 0, _no_result(answer, plan, status, cells)
+        return 0, _no_result(ids, plan, status, cells)
     if isinstance(raw, dict):  # a value, or the name was never defined
         if raw.get("missing"):
-            return 0, _not_defined(answer, status, cells)
+            return 0, _not_defined(answer, ids, status, cells)
         if answer.kind == "function":
             return 0, "unusable result from the harness"
-        reason = checks.judge(answer, {}, checks.outcome_of(_decode(raw.get("value"))))
+        reason = checks.judge(answer, {}, checks.outcome_of(harness.decode(raw.get("value"))))
         return (0, reason) if reason else (answer.points, "")
     cases = plan["cases"]
     if not isinstance(raw, list) or not raw:
         return 0, "the harness recorded nothing"
     for i, (case, r) in enumerate(zip(cases, raw), 1):
-        outcome = _outcome(answer, case, r)
-        reason = checks.judge(answer, case, outcome)
+        reason = checks.judge(answer, case, _outcome(answer, case, r))
         if reason == checks.NOT_ATTEMPTED:
             return 0, reason
         if reason:
@@ -491,8 +445,9 @@ def _outcome(answer, case, r):
         return {"not_attempted": True}
     if "error" in r:
         return {"error": str(r["error"])}
-    after = dict(zip(answer.params, (_decode(a) for a in r.get("after", []))))
-    return {"value": _decode(r.get("value")), "mutated": checks.changed_inputs(case, after)}
+    after = dict(zip(answer.params, (harness.decode(a) for a in r.get("after", []))))
+    return {"value": harness.decode(r.get("value")),
+            "mutated": checks.changed_inputs(case, after)}
 
 
 def _cell_status(status, cells, cid):
@@ -502,17 +457,17 @@ def _cell_status(status, cells, cid):
     return "not run"
 
 
-def _not_defined(answer, status, cells):
-    st = _cell_status(status, cells, f"answer-{answer.name}")
+def _not_defined(answer, ids, status, cells):
+    st = _cell_status(status, cells, ids[-1])
     name = answer.name if answer.kind == "function" else answer.variable
     if st != "ok":
         return f"answer cell failed ({st}), so {name} is not defined"
     return f"the answer cell ran but does not define {name}"
 
 
-def _no_result(answer, plan, status, cells):
-    st = _cell_status(status, cells, f"answer-{answer.name}")
-    if st.startswith(("Timeout", "total time limit", _DEAD)):  # the answer cell itself failed
+def _no_result(ids, plan, status, cells):
+    st = _cell_status(status, cells, ids[-1])
+    if st.startswith(("Timeout", "total time limit", harness.DEAD)):  # the answer cell failed
         return f"answer cell: {st}"
     hs = status[plan["cell"]] if plan and plan["cell"] < len(status) else "not run"
     if hs == "ok":
@@ -520,112 +475,203 @@ def _no_result(answer, plan, status, cells):
     return f"not tested: {hs}"
 
 
-# --------------------------------------------------------------------------- the batch
+# --------------------------------------------------------------------------- outputs
 
-def collect(paths):
-    """Submission files from files and folders (folders: every *.ipynb inside, sorted)."""
-    found, skipped = [], []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if not f.is_file() or any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                (found if f.suffix == ".ipynb" else skipped).append(f)
-        else:
-            found.append(p)
-    return found, skipped
+def write_outputs(records, opts, seed):
+    """Write every output from all records so far (each file replaced atomically)."""
+    gradebook.write_outputs(records, out=opts.out, detail=opts.detail, json_path=opts.json_out,
+                            report=opts.report, meta={"seed": seed})
 
 
-def write_gradebook(rows, out):
-    """CSV: submission, notebook, status, one column per answer, total, max, flags, reasons."""
-    names = [a.name for a in checks.ANSWERS if any(a.name in r["points"] for r in rows)]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["submission", "notebook", "status", *names, "total", "max", "flags", "reasons"])
-    for r in rows:
-        w.writerow([r["submission"], r["notebook"], r["status"],
-                    *(r["points"].get(n, "") for n in names), r["total"], r["max"],
-                    " ".join(r["flags"]), " | ".join(x.replace("\n", " ") for x in r["reasons"])])
-    _atomic_write(out, buf.getvalue())
+# --------------------------------------------------------------------------- arguments
+
+def _positive_finite(name):
+    def parse(text):
+        try:
+            x = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, not {text!r}") from None
+        if not math.isfinite(x) or x <= 0:
+            raise argparse.ArgumentTypeError(f"{name} must be a finite number > 0, not {text}")
+        return x
+    return parse
 
 
-def _atomic_write(path, text):
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def _int_at_least(name, low, high=None):
+    def parse(text):
+        try:
+            x = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, not {text!r}") from None
+        if x < low or (high is not None and x > high):
+            rng = f"between {low} and {high}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"{name} must be {rng}, not {text}")
+        return x
+    return parse
+
+
+def _shard(text):
+    m = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise argparse.ArgumentTypeError(f"--shard must be K/N with 1 <= K <= N, not {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="python -m adamedu.grade", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("submissions", nargs="*", metavar="SUBMISSION_OR_FOLDER")
+    p = _Parser(prog="python -m adamedu.grade", description=__doc__,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_FOLDER")
     p.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default gradebook.csv)")
-    p.add_argument("--json", dest="json_out", metavar="PATH", help="also write the rows as JSON")
-    p.add_argument("-j", "--jobs", type=int, default=1,
+    p.add_argument("--detail", metavar="PATH",
+                   help="one row per answer (default: the --out name with _detail)")
+    p.add_argument("--json", dest="json_out", metavar="PATH", help="also write the records as JSON")
+    p.add_argument("--report", metavar="PATH", help="also write an HTML class report")
+    p.add_argument("-j", "--jobs", type=_int_at_least("-j", 1, 64), default=1,
                    help="submissions graded in parallel (default 1)")
-    p.add_argument("--cell-timeout", type=float, default=30.0,
+    p.add_argument("--cell-timeout", type=_positive_finite("--cell-timeout"), default=30.0,
                    help="seconds one cell may run (default 30)")
-    p.add_argument("--total-timeout", type=float, default=300.0,
+    p.add_argument("--total-timeout", type=_positive_finite("--total-timeout"), default=300.0,
                    help="seconds one submission may run in all (default 300)")
-    p.add_argument("--memory-mb", type=int, default=2048,
+    p.add_argument("--memory-mb", type=_int_at_least("--memory-mb", 256), default=2048,
                    help="address-space cap of a student's kernel (default 2048)")
-    p.add_argument("--seed", type=int, help="seed of the random inputs (default: a new one)")
+    p.add_argument("--seed", type=_int_at_least("--seed", 0, 2**63 - 1),
+                   help="seed of the random inputs (default: a new one)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the rows of an earlier run; grade only what they lack")
+    p.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="grade only the K-th of N parts of the submissions (by content hash)")
+    p.add_argument("--sandbox", choices=("require", "auto", "off"), default="auto",
+                   help="bubblewrap isolation: require it, use it when available (default), "
+                        "or not")
     p.add_argument("--exercises", default=str(ROOT / "exercises"),
                    help="folder of the pristine exercise notebooks")
-    p.add_argument("--worker", help=argparse.SUPPRESS)
     opts = p.parse_args(argv)
-    if not opts.worker and not opts.submissions:
-        p.error("give at least one submission notebook or folder")
-    if opts.jobs < 1 or opts.cell_timeout <= 0 or opts.total_timeout <= 0 or opts.memory_mb < 256:
-        p.error("-j must be >= 1, timeouts > 0 and --memory-mb >= 256")
+    if opts.detail is None:
+        opts.detail = str(gradebook.default_detail(opts.out))
+    try:
+        check_paths(opts)
+    except BadArguments as e:
+        p.error(str(e))
     return opts
 
 
+def check_paths(opts):
+    """Submissions exist; outputs are distinct files in existing folders, none a submission."""
+    for s in opts.submissions:
+        if not Path(s).exists():
+            raise BadArguments(f"no such submission file or folder: {s}")
+    if not Path(opts.exercises).is_dir():
+        raise BadArguments(f"--exercises {opts.exercises} is not a folder")
+    outs = {"--out": opts.out, "--detail": opts.detail, "--json": opts.json_out,
+            "--report": opts.report}
+    seen = {}
+    for flag, path in outs.items():
+        if path is None:
+            continue
+        p = Path(path)
+        if p.is_dir():
+            raise BadArguments(f"{flag} {path} is a folder; give a file name")
+        if not p.parent.is_dir():
+            raise BadArguments(f"{flag} {path}: the folder {p.parent} does not exist")
+        key = p.resolve()
+        if key in seen:
+            raise BadArguments(f"{flag} and {seen[key]} are the same file ({path})")
+        seen[key] = flag
+        for s in opts.submissions:
+            sp = Path(s).resolve()
+            if key == sp or (sp.is_dir() and sp in key.parents and key.suffix == ".ipynb"):
+                raise BadArguments(f"{flag} {path} is one of the submissions")
+
+
+# --------------------------------------------------------------------------- the batch
+
 def main(argv=None):
     opts = parse_args(sys.argv[1:] if argv is None else argv)
-    if opts.worker:
-        worker(opts.worker)
-        return 0
     pristine = pristine_notebooks(opts.exercises)
     if not pristine:
         print(f"no exercise notebooks in {opts.exercises}", file=sys.stderr)
         return 2
-    files, skipped = collect(opts.submissions)
-    outs = {Path(opts.out).resolve()} | ({Path(opts.json_out).resolve()} if opts.json_out else set())
-    if any(f.resolve() in outs for f in files if f.exists()):
-        print("the gradebook would overwrite a submission; choose another --out/--json",
-              file=sys.stderr)
-        return 2
-    for f in skipped:
-        print(f"skipped (not .ipynb): {f}", file=sys.stderr)
-    if not files:
+    found, skipped = collect(opts.submissions)
+    for line in skipped:
+        print(line, file=sys.stderr)
+    if not found:
         print(f"no .ipynb submissions in {', '.join(opts.submissions)}", file=sys.stderr)
         return 2
+    subs = [snapshot(*f) for f in found]  # every byte is read before any student code runs
+    if opts.shard:
+        k, n = opts.shard
+        subs = [s for s in subs if int((s.sha256 or "0"), 16) % n == k - 1]
+        print(f"shard {k}/{n}: {len(subs)} of {len(found)} submissions", file=sys.stderr)
+    previous = gradebook.load_records(out=opts.out, detail=opts.detail,
+                                      json_path=opts.json_out) if opts.resume else []
+    done_keys = {(r.get("file"), r.get("sha256")) for r in previous}
+    todo = [s for s in subs if (s.file, s.sha256) not in done_keys]
+    if opts.resume:
+        print(f"resuming: {len(subs) - len(todo)} already graded, {len(todo)} to grade",
+              file=sys.stderr)
+    try:
+        box = sandbox.Sandbox(opts.sandbox, hidden=[Path(a) for a in opts.submissions],
+                              keep_visible=[ROOT, sys.prefix, sys.base_prefix,
+                                            tempfile.gettempdir()])
+    except sandbox.Unavailable as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(box.describe(), file=sys.stderr)
     seed = opts.seed if opts.seed is not None else secrets.randbits(32)
-    print(f"grading {len(files)} submission(s) with {opts.jobs} worker(s); seed {seed}",
+    print(f"grading {len(todo)} submission(s) with {opts.jobs} worker(s); seed {seed}",
           file=sys.stderr)
-    rows, done, lock = [None] * len(files), [0], threading.Lock()
-    start = time.perf_counter()
+    records = list(previous)
+    lock, start, stopping = threading.Lock(), time.perf_counter(), threading.Event()
+    write_outputs(records, opts, seed)
 
-    def task(i):
-        rows[i] = grade_one(files[i], pristine, seed, opts)
+    def task(sub):
+        rec = grade_one(sub, pristine, seed, opts, box)
         with lock:
-            done[0] += 1
-            r = rows[i]
-            score = (f"{r['total']}/{r['max']}" if r["status"] == "graded"
-                     else f"NOT GRADED ({r['reasons'][0] if r['reasons'] else 'no reason'})")
-            print(f"[{done[0]}/{len(files)}] {files[i]}: {score}", file=sys.stderr)
+            if stopping.is_set():
+                return
+            records.append(rec)
+            write_outputs(records, opts, seed)
+            score = (f"{rec['total']:g}/{rec['max']:g}" if rec["graded"]
+                     else f"NOT GRADED ({rec['error']})")
+            print(f"[{len(records) - len(previous)}/{len(todo)}] {sub.path}: {score}",
+                  file=sys.stderr)
 
-    with ThreadPoolExecutor(max_workers=opts.jobs) as pool:
-        list(pool.map(task, range(len(files))))
-    write_gradebook(rows, opts.out)
-    if opts.json_out:
-        _atomic_write(opts.json_out, json.dumps({"seed": seed, "rows": rows}, indent=1))
-    bad = sum(r["status"] != "graded" for r in rows)
-    print(f"wrote {opts.out}: {len(rows) - bad} graded, {bad} not graded, "
+    old_term = signal.signal(signal.SIGTERM, _interrupt) \
+        if threading.current_thread() is threading.main_thread() else None
+    pool = ThreadPoolExecutor(max_workers=opts.jobs)
+    try:
+        pending = {pool.submit(task, s) for s in todo}
+        while pending:
+            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for f in finished:
+                f.result()
+    except KeyboardInterrupt:
+        with lock:
+            stopping.set()
+            kept = len(records) - len(previous)
+        pool.shutdown(wait=False, cancel_futures=True)
+        box.end_all()
+        print(f"interrupted: {kept} row(s) graded in this run are in {opts.out}; run again "
+              f"with --resume to grade the rest", file=sys.stderr)
+        return 130
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    ours = records[len(previous):]
+    bad = sum(not r["graded"] for r in ours)
+    print(f"wrote {opts.out}: {len(ours) - bad} graded, {bad} not graded, "
           f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 1 if bad else 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -4,12 +4,14 @@
 
 Builds COUNT submissions in a temporary folder, cycling through the six exercise notebooks
 (two of every three complete, the third untouched or half done, as in a real class), grades
-the folder with `python -m adamedu.grade FOLDER -j JOBS` as an instructor would, and prints
-the total wall time and the time per submission. Each submission costs one fresh kernel.
+the folder with `python -m adamedu.grade FOLDER -j JOBS` as an instructor would, once with
+the sandbox off and once with bubblewrap (`--sandbox require`, when bwrap works here), and
+prints the wall time of each, the time per submission and the sandbox's overhead (the goal:
+at most 20 %). Each submission costs one fresh kernel.
 """
 import argparse
-import csv
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,28 +30,47 @@ def build(folder, count):
         (folder / f"student{i + 1:02d}_{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
 
 
+def grade(folder, out, jobs, mode):
+    """(seconds, records, exit code) of one grader run."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "adamedu.grade", str(folder), "-j", str(jobs),
+                           "--sandbox", mode, "--out", str(out / f"gradebook-{mode}.csv"),
+                           "--json", str(out / f"grades-{mode}.json")],
+                          capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    try:
+        records = json.loads((out / f"grades-{mode}.json").read_text(encoding="utf-8"))["records"]
+    except (OSError, ValueError, KeyError):
+        sys.exit(f"the grader wrote no records ({mode}): {proc.stderr.strip()[-500:]}")
+    return seconds, records, proc.returncode
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--count", type=int, default=20)
     p.add_argument("--jobs", type=int, default=2)
     opts = p.parse_args()
+    modes = ["off"] + (["require"] if shutil.which("bwrap") else [])
+    times = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "submissions"
         folder.mkdir()
         build(folder, opts.count)
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "adamedu.grade", str(folder), "-j",
-                               str(opts.jobs), "--out", str(Path(tmp) / "gradebook.csv")],
-                              capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        with open(Path(tmp) / "gradebook.csv", newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-    for r in rows:
-        if r["status"] != "graded":
-            print(f"not graded: {Path(r['submission']).name}: {r['reasons']}")
-    graded = sum(r["status"] == "graded" for r in rows)
-    print(f"graded {graded} of {opts.count} submissions with -j {opts.jobs} in {seconds:.1f} s "
-          f"({seconds / opts.count:.2f} s per submission); exit code {proc.returncode}")
+        for mode in modes:
+            seconds, records, code = grade(folder, Path(tmp), opts.jobs, mode)
+            times[mode] = seconds
+            for r in records:
+                if not r["graded"]:
+                    print(f"not graded: {r['file']}: {r['error']}")
+            graded = sum(r["graded"] for r in records)
+            print(f"sandbox {mode:7s}: graded {graded} of {opts.count} submissions with "
+                  f"-j {opts.jobs} in {seconds:.1f} s ({seconds / opts.count:.2f} s per "
+                  f"submission); exit code {code}")
+    if "require" in times:
+        print(f"bubblewrap costs {100 * (times['require'] / times['off'] - 1):+.0f} % "
+              f"(goal: at most +20 %)")
+    else:
+        print("bwrap not found: the sandboxed run was skipped")
 
 
 if __name__ == "__main__":

@@ -1,131 +1,441 @@
 """The autograder against its hostile-input corpus (tests/grading_corpus/build.py).
 
-The whole corpus is graded in ONE batch (-j 2, short timeouts), then each test reads the
-gradebook; the unit tests at the bottom need no kernel.
+The whole corpus is graded ONCE per session (-j 2, short timeouts, in the sandbox when
+bubblewrap works here); each test reads the records. A second, small batch runs the
+attacks without the sandbox (the fallback must still end every process), a third is
+killed mid-run and resumed. The unit tests at the bottom need no kernel.
 """
 import contextlib
-import csv
 import hashlib
 import importlib.util
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from adamedu import checks, grade
+from adamedu import checks, grade, gradebook, harness, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("grading_corpus", ROOT / "tests/grading_corpus/build.py")
 corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(corpus)
 
+BWRAP, WHY_NOT = sandbox.available()
+REQUIRED = bool(os.environ.get("ADAMEDU_REQUIRE_SANDBOX"))
+# CI sets ADAMEDU_REQUIRE_SANDBOX=1: there a missing bwrap fails these tests instead
+needs_bwrap = pytest.mark.skipif(BWRAP is None and not REQUIRED,
+                                 reason=f"no sandbox here: {WHY_NOT}")
+
 
 def _tree_hash():
-    """The grader's own files and the notebooks it reads (other modules may be edited by
-    their authors while the tests run, so they are not part of the hash)."""
+    """The grader's own files and the notebooks it reads."""
     h = hashlib.sha256()
-    files = [ROOT / "adamedu" / f for f in ("checks.py", "grade.py", "assign.py")]
+    files = [ROOT / "adamedu" / f for f in ("grade.py", "harness.py", "sandbox.py")]
     for p in files + sorted((ROOT / "solutions").glob("*")) + sorted((ROOT / "exercises").glob("*")):
         h.update(str(p).encode() + p.read_bytes())
     return h.hexdigest()
 
 
-def _snapshot(folder):
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+def _state(folder):
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    subs = tmp_path_factory.mktemp("submissions")
-    expected = corpus.build(subs)
-    out = tmp_path_factory.mktemp("out")
-    before, repo_before = _snapshot(subs), _tree_hash()
+def _alive(needle):
+    """Pids of processes whose command line contains needle."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if needle.encode() in Path(f"/proc/{entry.name}/cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def _grade(args):
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        code = grade.main([str(a) for a in args])
+    return code, err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def workspace():
+    """A folder outside /tmp when possible, so that the sandbox's read-only file system is
+    what protects the canary (a private /tmp would hide it anyway)."""
+    parent = "/var/tmp" if os.access("/var/tmp", os.W_OK) else None
+    base = Path(tempfile.mkdtemp(prefix="adamedu-grade-test-", dir=parent))
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _targets(base, subs, out):
+    (base / "canary.txt").write_text("untouched", encoding="utf-8")
+    return corpus.Targets(victim=str(subs / corpus.VICTIM), canary=str(base / "canary.txt"),
+                          gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None)
+
+
+@pytest.fixture(scope="session")
+def batch(workspace):
+    base = workspace / "main"
+    subs, out = base / "submissions", base / "out"
+    out.mkdir(parents=True)
+    targets = _targets(base, subs, out)
+    expected = corpus.build(subs, targets)
+    before, repo_before = _state(subs), _tree_hash()
     cwd = os.getcwd()
-    os.chdir(out)  # the vandal writes relative paths: make sure they do not land here either
+    os.chdir(out)  # the vandal writes relative paths: they must not land here either
     try:
-        with contextlib.redirect_stderr(io.StringIO()) as err:
-            code = grade.main([str(subs), "-j", "2", "--cell-timeout", "5",
-                               "--total-timeout", "60", "--out", str(out / "gradebook.csv"),
-                               "--json", str(out / "grades.json")])
+        code, err = _grade([subs, "-j", "2", "--cell-timeout", "5", "--total-timeout", "60",
+                            "--out", out / "gradebook.csv", "--json", out / "grades.json",
+                            "--sandbox", "require" if BWRAP or REQUIRED else "off"])
     finally:
         os.chdir(cwd)
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
-        rows = {Path(r["submission"]).name: r for r in csv.DictReader(f)}
-    return dict(code=code, rows=rows, expected=expected, subs=subs, out=out, before=before,
-                repo_before=repo_before, stderr=err.getvalue(),
-                json=json.loads((out / "grades.json").read_text(encoding="utf-8")))
+    data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
+    return dict(code=code, records={Path(r["file"]).name: r for r in data["records"]},
+                data=data, expected=expected, subs=subs, out=out, before=before,
+                repo_before=repo_before, stderr=err, ended=time.monotonic(), targets=targets,
+                gradebook=(out / "gradebook.csv").read_bytes())
 
 
 def test_exit_code_says_some_were_not_graded(batch):
     assert batch["code"] == 1
 
 
-def test_one_row_per_submission_nothing_lost(batch):
-    assert set(batch["rows"]) == set(batch["expected"])
-    assert len(batch["json"]["rows"]) == len(batch["expected"])
+def test_one_record_per_submission_and_hidden_folders_are_named(batch):
+    assert sorted(batch["records"]) == sorted(batch["expected"])
+    assert len(batch["data"]["records"]) == len(batch["expected"])
+    assert f"skipped hidden folder {batch['subs'] / '.dave'}{os.sep} " in batch["stderr"]
 
 
 @pytest.mark.parametrize("name", sorted(corpus.corpus()))
-def test_each_submission_gets_its_score_and_reason(batch, name):
-    row, expect = batch["rows"][name], batch["expected"][name]
-    assert row["status"] == ("graded" if expect.graded else "not graded"), row["reasons"]
-    assert row["total"] == ("" if expect.total is None else str(expect.total)), row["reasons"]
+def test_each_submission_gets_its_score_reason_and_flags(batch, name):
+    rec, expect = batch["records"][name], batch["expected"][name]
+    reasons = [f"{a['answer']} {a['points']:g}/{a['max']:g}: {a['reason']}"
+               for a in rec["answers"] if a["reason"]] + [rec["error"]]
+    assert rec["graded"] == expect.graded, reasons
+    if expect.graded:
+        assert rec["total"] == expect.total, reasons
     for text in expect.reasons:
-        assert text in row["reasons"], row["reasons"]
+        assert any(text in r for r in reasons), reasons
     if expect.graded and expect.total == corpus.PERFECT:
-        assert row["reasons"] == ""
+        assert reasons == [""]
+    if expect.flags is not None:
+        assert tuple(rec["flags"]) == expect.flags
 
 
 def test_every_lost_point_has_a_reason(batch):
-    for name, row in batch["rows"].items():
-        if row["status"] != "graded":
-            assert row["reasons"], name
-            continue
-        for answer in checks.notebook_answers(row["notebook"]):
-            if int(row[answer.name]) < answer.points:
-                assert f"{answer.name} {row[answer.name]}/{answer.points}: " in row["reasons"], name
+    for name, rec in batch["records"].items():
+        if not rec["graded"]:
+            assert rec["error"], name
+        for a in rec["answers"]:
+            assert (a["points"] == a["max"]) == (a["reason"] == ""), (name, a)
 
 
-def test_submissions_and_repo_are_untouched(batch):
-    assert _snapshot(batch["subs"]) == batch["before"]
+def test_records_carry_the_hash_of_what_was_graded(batch):
+    for name, rec in batch["records"].items():
+        assert rec["sha256"] == hashlib.sha256((batch["subs"] / name).read_bytes()).hexdigest()
+        assert rec["root"] == str(batch["subs"]) and rec["file"] == name
+
+
+def test_no_submission_changes_another_or_the_repo(batch):
+    assert _state(batch["subs"]) == batch["before"]
+    assert batch["records"][corpus.VICTIM]["total"] == corpus.PERFECT
     assert _tree_hash() == batch["repo_before"]
-    assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "grades.json"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == [
+        "gradebook.csv", "gradebook_detail.csv", "grades.json"]
     assert not (ROOT / "ex05_adam.ipynb").exists()
 
 
-def test_suspicious_answer_cells_are_flagged(batch):
-    assert "optimizers" in batch["rows"]["monkeypatch_ex05.ipynb"]["flags"]
-    assert batch["rows"]["perfect_ex05_adam.ipynb"]["flags"] == ""
+@needs_bwrap
+def test_sandbox_keeps_files_outside_and_the_gradebook_safe(batch):
+    assert Path(batch["targets"].canary).read_text(encoding="utf-8") == "untouched"
+    assert b"hacked" not in batch["gradebook"]
+    assert batch["stderr"].startswith("skipped hidden folder") and "sandbox: bubblewrap." in batch["stderr"]
+
+
+def test_nothing_a_submission_started_outlives_its_row(batch):
+    assert _alive(corpus.DAEMON_MARK) == []
+    time.sleep(max(0.0, batch["ended"] + corpus.DAEMON_DELAY + 0.5 - time.monotonic()))
+    assert b"forged" not in (batch["out"] / "gradebook.csv").read_bytes()
+    if BWRAP:
+        assert Path(batch["targets"].canary).read_text(encoding="utf-8") == "untouched"
 
 
 def test_progress_is_reported_on_stderr(batch):
     n, lines = len(batch["expected"]), batch["stderr"].splitlines()
-    assert f"[{n}/{n}]" in batch["stderr"] and "not graded" in batch["stderr"]
+    assert f"[{n}/{n}]" in batch["stderr"]
     assert sum(line.startswith("[") for line in lines) == n  # one line per submission
     assert any(line.endswith("empty.ipynb: NOT GRADED (the file is empty)") for line in lines)
     assert any(line.endswith("perfect_ex05_adam.ipynb: 10/10") for line in lines)
 
 
-def test_json_matches_the_gradebook(batch):
-    for r in batch["json"]["rows"]:
-        row = batch["rows"][Path(r["submission"]).name]
-        assert str(r["total"]) == row["total"]
-        assert isinstance(batch["json"]["seed"], int)
+def test_outputs_agree_with_the_records(batch):
+    loaded = gradebook.load_records(out=batch["out"] / "gradebook.csv")
+    assert sorted(r["file"] for r in loaded) == sorted(batch["records"])
+    assert isinstance(batch["data"]["seed"], int)
 
 
-def test_exit_code_zero_when_everything_is_graded(tmp_path):
-    sub = tmp_path / "sub.ipynb"
-    sub.write_bytes((ROOT / "exercises/ex03_adagrad.ipynb").read_bytes())
-    with contextlib.redirect_stderr(io.StringIO()):
-        code = grade.main([str(sub), "--out", str(tmp_path / "g.csv")])
-    assert code == 0  # a graded zero is still graded
-    assert "0,10" in (tmp_path / "g.csv").read_text()
+# ---------------------------------------------------------------- verdict parity
+
+_RUN_AS_A_STUDENT = r'''
+import contextlib, io, json, sys, traceback
+out = {}
+for path in sys.argv[1:]:
+    nb = json.load(open(path, encoding="utf-8"))
+    ns, verdicts = {"__name__": "__main__"}, {}
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        cid = cell.get("id", "")
+        buf = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(buf):
+                exec(compile(src, cid, "exec"), ns)
+        except Exception as e:
+            if cid.startswith("check-"):
+                verdicts[cid[6:]] = f"raised {type(e).__name__}: {e}"
+            continue
+        if cid.startswith("check-"):
+            verdicts[cid[6:]] = buf.getvalue().strip()
+    out[path] = verdicts
+print(json.dumps(out))
+'''
 
 
-# ---------------------------------------------------------------- no kernel needed below
+def test_the_grader_agrees_with_each_check_cell(batch, tmp_path):
+    """Run every PARITY notebook as a student would (top to bottom, errors do not stop it):
+    where a check cell printed a verdict, the grader's points say the same."""
+    paths = [str(batch["subs"] / n) for n in corpus.PARITY]
+    proc = subprocess.run([sys.executable, "-c", _RUN_AS_A_STUDENT, *paths], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=True,
+                          env=dict(os.environ, MPLBACKEND="Agg"))
+    compared = 0
+    for path, verdicts in json.loads(proc.stdout).items():
+        rec = batch["records"][Path(path).name]
+        for a in rec["answers"]:
+            said = verdicts.get(a["answer"])
+            if said is None or said.startswith("raised NameError: name 'check'"):
+                continue  # no check cell, or it ran before the setup cell: no verdict
+            passed = said.startswith("✓")
+            assert passed == (a["points"] == a["max"]), (path, a, said)
+            compared += 1
+    assert compared >= 65  # of ~80 answers; the rest have no check cell or none that ran
+
+
+# ---------------------------------------------------------------- without the sandbox
+
+@pytest.fixture(scope="session")
+def fallback(workspace):
+    """The daemon and the planted module with --sandbox off, and a slow submission."""
+    base = workspace / "fallback"
+    subs, out = base / "submissions", base / "out"
+    out.mkdir(parents=True)
+    targets = _targets(base, subs, out)
+    targets.sandboxed = False
+    expected = corpus.build(subs, targets, only={"daemon_ex05.ipynb", "planted_ex05.ipynb"})
+    nb = json.loads((ROOT / "solutions/ex04_rmsprop.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("id") == "answer-rmsprop_step":
+            cell["source"] = "import time\ntime.sleep(30)\n" + "".join(cell["source"])
+    (subs / "slow_ex04.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    code, err = _grade([subs, "-j", "2", "--cell-timeout", "20", "--total-timeout", "6",
+                        "--out", out / "gradebook.csv", "--json", out / "grades.json",
+                        "--sandbox", "off"])
+    data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
+    return dict(code=code, stderr=err, expected=expected, targets=targets, out=out,
+                records={r["file"]: r for r in data["records"]}, ended=time.monotonic())
+
+
+def test_fallback_says_what_is_not_isolated(fallback):
+    line = next(x for x in fallback["stderr"].splitlines() if x.startswith("sandbox:"))
+    assert line.startswith("sandbox: OFF (--sandbox off). Every process a submission starts "
+                           "is still ended after it") and "NOT isolated" in line
+
+
+def test_fallback_ends_daemons_and_keeps_the_worker_unhijacked(fallback):
+    recs = fallback["records"]
+    assert recs["daemon_ex05.ipynb"]["total"] == corpus.PERFECT
+    assert not recs["planted_ex05.ipynb"]["graded"]
+    assert "the notebook runner failed twice" in recs["planted_ex05.ipynb"]["error"]
+    assert _alive(corpus.DAEMON_MARK) == []
+    time.sleep(max(0.0, fallback["ended"] + corpus.DAEMON_DELAY + 0.5 - time.monotonic()))
+    assert Path(fallback["targets"].canary).read_text(encoding="utf-8") == "untouched"
+    assert b"forged" not in (fallback["out"] / "gradebook.csv").read_bytes()
+
+
+def test_total_timeout_stops_a_slow_submission(fallback):
+    rec = fallback["records"]["slow_ex04.ipynb"]
+    assert rec["graded"] and rec["total"] == 0
+    reasons = [a["reason"] for a in rec["answers"]]
+    assert reasons[0].startswith("answer cell: total time limit reached")
+    assert all("total time limit reached before this cell" in r for r in reasons[1:])
+
+
+# ---------------------------------------------------------------- interrupted, then resumed
+
+def test_a_killed_run_keeps_its_rows_and_resume_grades_the_rest(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    out.mkdir()
+    names = ["a_ex03.ipynb", "b_ex04.ipynb", "c_ex03.ipynb"]
+    for name, src in zip(names, ("solutions/ex03_adagrad.ipynb", "solutions/ex04_rmsprop.ipynb",
+                                 "exercises/ex03_adagrad.ipynb")):
+        (subs / name).write_bytes((ROOT / src).read_bytes())
+    args = [str(subs), "-j", "1", "--out", str(out / "g.csv"), "--json", str(out / "g.json")]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "adamedu.grade", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not gradebook.load_records(out=out / "g.csv") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.kill()  # SIGKILL: no chance to clean up
+    proc.wait()
+    kept = gradebook.load_records(out=out / "g.csv")
+    assert 1 <= len(kept) < 3
+    code, err = _grade([*args, "--resume"])
+    assert code == 0  # a graded zero (c: untouched) is still graded
+    assert f"resuming: {len(kept)} already graded, {3 - len(kept)} to grade" in err
+    final = gradebook.load_records(out=out / "g.csv")
+    assert sorted(r["file"] for r in final) == names
+    assert {r["file"]: r["total"] for r in final} == {"a_ex03.ipynb": 10, "b_ex04.ipynb": 10,
+                                                      "c_ex03.ipynb": 0}
+
+
+# ---------------------------------------------------------------- fail fast: no kernel below
+
+@pytest.fixture
+def one(tmp_path):
+    sub = tmp_path / "a.ipynb"
+    sub.write_text("{}")
+    return tmp_path, sub
+
+
+BAD = {
+    "negative seed": (["--seed", "-1"], "--seed must be between 0"),
+    "infinite total timeout": (["--total-timeout", "inf"], "--total-timeout must be a finite number > 0"),
+    "NaN cell timeout": (["--cell-timeout", "nan"], "--cell-timeout must be a finite number > 0"),
+    "negative cell timeout": (["--cell-timeout", "-3"], "--cell-timeout must be a finite number > 0"),
+    "no jobs": (["-j", "0"], "-j must be between 1"),
+    "tiny memory": (["--memory-mb", "100"], "--memory-mb must be >= 256"),
+    "bad shard": (["--shard", "3/2"], "--shard must be K/N"),
+    "unknown sandbox": (["--sandbox", "maybe"], "invalid choice"),
+    "missing submission": (["{tmp}/nothere.ipynb"], "no such submission file or folder"),
+    "out in a missing folder": (["--out", "{tmp}/no/g.csv"], "does not exist"),
+    "out is a folder": (["--out", "{tmp}"], "is a folder"),
+    "clashing outputs": (["--out", "{tmp}/g.csv", "--json", "{tmp}/g.csv"], "are the same file"),
+    "detail over the gradebook": (["--out", "{tmp}/g.csv", "--detail", "{tmp}/g.csv"],
+                                  "are the same file"),
+    "output is a submission": (["--json", "{tmp}/a.ipynb"], "is one of the submissions"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_arguments_fail_fast_with_one_line(one, case, capsys):
+    tmp, sub = one
+    extra, message = BAD[case]
+    argv = [str(sub)] + [a.format(tmp=tmp) for a in extra]
+    if "--out" not in extra:
+        argv += ["--out", str(tmp / "g.csv")]
+    with pytest.raises(SystemExit) as e:
+        grade.main(argv)
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and message in err and err.count("\n") == 1, err
+    assert sub.read_text() == "{}" and not (tmp / "g.csv").exists()
+
+
+def test_an_empty_folder_is_an_error_not_an_empty_gradebook(tmp_path):
+    code, err = _grade([tmp_path, "--out", tmp_path / "g.csv"])
+    assert code == 2 and "no .ipynb submissions" in err and not (tmp_path / "g.csv").exists()
+
+
+def test_require_fails_fast_without_bwrap(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(sandbox.Unavailable, match="bwrap"):
+        sandbox.Sandbox("require")
+    line = sandbox.Sandbox("auto").describe()
+    assert line.startswith("sandbox: OFF (bubblewrap (bwrap) is not installed") and "\n" not in line
+
+
+def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "notes.txt").write_text("x")
+    found, skipped = grade.collect([tmp_path])
+    assert [(p.name, root, file) for p, root, file in found] == [("a.ipynb", str(tmp_path), "a.ipynb")]
+    assert skipped[0].startswith(f"skipped hidden folder {tmp_path / '.ipynb_checkpoints'}")
+    assert skipped[1] == f"skipped (not .ipynb): {tmp_path / 'notes.txt'}"
+
+
+def test_snapshot_reads_bytes_and_hash_once(tmp_path):
+    p = tmp_path / "x.ipynb"
+    p.write_bytes(b'{"cells": []}')
+    sub = grade.snapshot(p, "", "x.ipynb")
+    assert sub.data == b'{"cells": []}' and sub.error == ""
+    assert sub.sha256 == hashlib.sha256(b'{"cells": []}').hexdigest()
+    assert grade.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb").error.startswith("cannot read")
+
+
+def test_shards_split_the_class_without_overlap(tmp_path):
+    for i in range(12):
+        (tmp_path / f"s{i}.ipynb").write_text(f'{{"n": {i}}}')
+    seen = []
+    for k in (1, 2, 3):
+        code, err = _grade([tmp_path, "--shard", f"{k}/3", "--out", tmp_path / f"g{k}.csv",
+                            "--sandbox", "off"])
+        recs = gradebook.load_records(out=tmp_path / f"g{k}.csv")
+        seen += [r["file"] for r in recs]
+        assert f"shard {k}/3: {len(recs)} of 12 submissions" in err
+        assert code == (1 if recs else 0)  # not notebooks: rows, but not graded
+    assert sorted(seen) == sorted(f"s{i}.ipynb" for i in range(12))
+
+
+def _cell(cid, source, tags=()):
+    return {"cell_type": "code", "id": cid, "metadata": {"tags": list(tags)}, "source": source}
+
+
+def test_answers_are_found_as_the_notebook_runs_them():
+    answer = checks.by_name("adam_step")
+    head = "def adam_step(theta):\n"
+    by_tag = {"cells": [_cell("x", "B", ["answer-adam_step"])]}
+    by_def = {"cells": [{"cell_type": "code", "source": "import numpy\n" + head}]}
+    copies = {"cells": [_cell("answer-adam_step", "stub"), _cell("copy", "edited", ["answer-adam_step"]),
+                        _cell("check-adam_step", "check"), _cell("later", head + "  return 0")]}
+    check_first = {"cells": [_cell("check-adam_step", "check"), _cell("answer-adam_step", "A")]}
+    nothing = {"cells": [{"cell_type": "markdown", "id": "answer-adam_step", "source": "no"}]}
+    assert grade.find_answer(by_tag, answer) == "B"
+    assert grade.find_answer(by_def, answer).startswith("import numpy")
+    assert grade.find_answer(copies, answer) == "edited"  # the last before the check
+    assert [c["source"] for c in grade.answer_cells(copies, answer)] == ["stub", "edited"]
+    assert grade.find_answer(check_first, answer) == "A"
+    assert grade.find_answer(nothing, answer) is None
+
+
+def test_provided_cells_are_the_read_only_ones_except_checks():
+    pristine = grade.pristine_notebooks(ROOT / "exercises")
+    assert [c["id"] for c in grade.provided_cells(pristine["ex08_hyperparameters"])] == ["setup", "try"]
+    assert [c["id"] for c in grade.provided_cells(pristine["ex05_adam"])] == ["setup"]
+
+
+def test_flags_name_the_cell_and_the_reason():
+    cells = [(0, _cell("answer-x", "y = eval('1')\nimport os\nos.popen('ls')"), False),
+             (3, {"cell_type": "code", "source": "from adamedu import optimizers"}, True),
+             (4, {"cell_type": "code", "source": "from adamedu import optimizers"}, False)]
+    assert grade.flags_for(cells) == [
+        "cell answer-x: runs code built at run time (exec/eval/compile)",
+        "cell answer-x: starts other programs or processes",
+        "cell #4: uses adamedu.optimizers, the reference implementation"]
+
 
 def test_memorized_answers_pass_in_the_notebook_but_not_the_grader(batch):
     """The in-notebook inputs are fixed; the grader's are fresh, so memorizing fails."""
@@ -136,61 +446,47 @@ def test_memorized_answers_pass_in_the_notebook_but_not_the_grader(batch):
     with contextlib.redirect_stdout(io.StringIO()) as out:
         checks.adam_step(namespace["adam_step"])
     assert out.getvalue().startswith("✓")
-    assert batch["rows"]["memorized_ex05.ipynb"]["adam_step"] == "0"
+    adam = next(a for a in batch["records"]["memorized_ex05.ipynb"]["answers"]
+                if a["answer"] == "adam_step")
+    assert adam["points"] == 0
 
 
-def test_refuses_to_write_the_gradebook_over_a_submission(tmp_path):
-    sub = tmp_path / "a.ipynb"
-    sub.write_text("{}")
-    with contextlib.redirect_stderr(io.StringIO()):
-        assert grade.main([str(sub), "--out", str(sub)]) == 2
-    assert sub.read_text() == "{}"
+# ---------------------------------------------------------------- the harness module
+
+def test_decode_reverses_encode():
+    value = (np.arange(6.0).reshape(2, 3), 3, 2.5, True, None, Ellipsis, "s", [1, {"k": 2.0}])
+    back = harness.decode(json.loads(json.dumps(harness.encode(value))))
+    assert np.array_equal(back[0], value[0]) and back[0].shape == (2, 3)
+    assert back[1:] == value[1:]
+    assert type(harness.decode(harness.encode(object()))).__name__ == "object"
+    assert harness.encode(np.zeros(10), max_elements=5) == {"type": "array too large", "shape": [10]}
 
 
-def test_an_empty_folder_is_an_error_not_an_empty_gradebook(tmp_path):
-    with contextlib.redirect_stderr(io.StringIO()) as err:
-        assert grade.main([str(tmp_path), "--out", str(tmp_path / "g.csv")]) == 2
-    assert "no .ipynb submissions" in err.getvalue() and not (tmp_path / "g.csv").exists()
-
-
-def test_folders_take_notebooks_and_skip_hidden_files(tmp_path):
-    (tmp_path / "a.ipynb").write_text("{}")
-    (tmp_path / ".ipynb_checkpoints").mkdir()
-    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
-    (tmp_path / "notes.txt").write_text("x")
-    found, skipped = grade.collect([tmp_path])
-    assert [p.name for p in found] == ["a.ipynb"] and [p.name for p in skipped] == ["notes.txt"]
-
-
-def test_answers_are_found_by_id_then_tag_then_definition():
+def test_call_answer_records_what_the_scorer_judges(tmp_path):
     answer = checks.by_name("adam_step")
-    by_id = {"cells": [{"cell_type": "code", "id": "answer-adam_step", "source": "A"}]}
-    by_tag = {"cells": [{"cell_type": "code", "id": "x", "metadata": {"tags": ["answer-adam_step"]},
-                         "source": "B"}]}
-    by_def = {"cells": [{"cell_type": "code", "source": "import numpy\ndef adam_step(theta):\n"}]}
-    nothing = {"cells": [{"cell_type": "markdown", "id": "answer-adam_step", "source": "no"}]}
-    assert grade.find_answer(by_id, answer) == "A"
-    assert grade.find_answer(by_tag, answer) == "B"
-    assert grade.find_answer(by_def, answer).startswith("import numpy")
-    assert grade.find_answer(nothing, answer) is None
+    cases = answer.cases(np.random.default_rng(0))
+    spec = {"kind": "function", "params": list(answer.params), "lookup": "adam_step",
+            "cases": [{k: harness.encode(v) for k, v in c.items()} for c in cases],
+            "max_elements": 1000, "call_timeout": 5.0, "path": str(tmp_path / "r.json")}
+
+    def adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        return answer.reference(theta=theta, grad=grad, m=m, v=v, t=t, lr=lr, beta1=beta1,
+                                beta2=beta2, eps=eps)
+
+    harness.call_answer({"adam_step": adam_step}, spec)
+    raw = json.loads((tmp_path / "r.json").read_text())["results"]
+    for case, r in zip(cases, raw, strict=True):
+        outcome = {"value": harness.decode(r["value"]), "mutated": []}
+        assert checks.judge(answer, case, outcome) is None
+    harness.call_answer({}, dict(spec, kind="value", lookup="X"))
+    assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"missing": True}}
 
 
-def test_decode_reverses_the_harness_encoding():
-    assert grade._decode({"seq": [{"nd": [1.0, 2.0], "shape": [2]}, {"int": 3}], "tuple": True}
-                         )[1] == 3
-    assert grade._decode({"ellipsis": True}) is Ellipsis
-    assert type(grade._decode({"type": "Foo"})).__name__ == "Foo"
+def test_harness_cell_runs_the_module_in_a_private_namespace(tmp_path):
+    spec = {"kind": "value", "params": [], "lookup": "X", "cases": [], "max_elements": 10,
+            "call_timeout": 1.0, "path": str(tmp_path / "r.json")}
+    namespace = {"X": 2.0, "encode": "the student's own"}
+    exec(compile(harness.harness_cell(spec), "harness", "exec"), namespace)
+    assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"value": {"float": 2.0}}}
+    assert namespace["encode"] == "the student's own" and "_adamedu_ns" not in namespace
 
-
-def test_total_timeout_stops_a_slow_submission(tmp_path):
-    nb = json.loads((ROOT / "solutions/ex04_rmsprop.ipynb").read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell.get("id") == "answer-rmsprop_step":
-            cell["source"] = "import time\ntime.sleep(30)\n" + "".join(cell["source"])
-    sub = tmp_path / "slow_ex04.ipynb"
-    sub.write_text(json.dumps(nb), encoding="utf-8")
-    opts = grade.parse_args([str(sub), "--cell-timeout", "20", "--total-timeout", "6"])
-    row = grade.grade_one(sub, grade.pristine_notebooks(ROOT / "exercises"), 0, opts)
-    assert row["status"] == "graded" and row["total"] == 0
-    assert "rmsprop_step 0/6: answer cell: total time limit reached" in row["reasons"][0]
-    assert all("total time limit reached before this cell" in r for r in row["reasons"][1:])

@@ -2,9 +2,17 @@
 
     python tests/grading_corpus/build.py DEST      # writes the notebooks into DEST
 
-`build(dest)` writes every submission and returns {file name: Expect}, what the grader
-must report for it. The notebooks are generated from solutions/ (not committed), so they
-follow the exercises when those change, and nbval never collects them.
+`build(dest, targets)` writes every submission and returns {file name: Expect}, what the
+grader must report for it. `targets` are the absolute paths the hostile submissions attack
+(another submission, a canary file outside every temporary folder, the gradebook). The
+notebooks are generated from solutions/ (not committed), so they follow the exercises when
+those change, and nbval never collects them.
+
+PARITY lists the notebooks a test also executes as a student would (all cells, top to
+bottom, in one process): their check cells must print the grader's verdict. The others
+attack the machine (vandal, daemon, planted module, loops, memory) or cannot agree by
+design: `memorized` passes the fixed in-notebook inputs only, `edited_checks` forged its
+check cell, `monkeypatch` patched the checking module in its own process.
 """
 import copy
 import json
@@ -14,13 +22,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PERFECT = 10
+DAEMON_MARK = "adamedu-corpus-daemon"     # in the command line of the daemon it starts
+DAEMON_DELAY = 2.0                         # seconds before the daemon writes
+VICTIM = "perfect_ex05_adam.ipynb"         # the submission the vandal overwrites
 
 
 @dataclass
 class Expect:
-    graded: bool            # status "graded" (a zero is still graded)
+    graded: bool            # "graded" (a zero is still graded)
     total: int | None       # None when not graded
-    reasons: tuple = ()     # substrings the reasons column must contain
+    reasons: tuple = ()     # substrings the answers' reasons (or the error) must contain
+    flags: tuple | None = None   # the exact flags, when given
+
+
+@dataclass
+class Targets:
+    """What hostile submissions try to change: none of it may change."""
+    victim: str = ""        # another submission in the same folder
+    canary: str = ""        # a file outside every temporary folder
+    gradebook: str = ""     # the gradebook being written
+    sandboxed: bool = True  # False: leave out the attacks only a sandbox can stop
 
 
 def _load(name):
@@ -55,8 +76,9 @@ def _adam(body_and_return):
     return ADAM_HEAD + body_and_return
 
 
-def corpus():
+def corpus(targets=None):
     """{file name: (content as bytes or a notebook dict, Expect)}."""
+    t = targets or Targets()
     ex05 = _load("ex05_adam")
     good = ADAM_BODY + f"    return {STEP}, m, v, t\n"
     c = {}
@@ -148,16 +170,15 @@ def corpus():
              patch + _adam(ADAM_BODY
                            + "    return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v, t\n")),
         Expect(True, 4, ("eps belongs outside the square root",)))
-    vandal = ("import os, shutil\n"
-              "if not os.path.basename(os.getcwd()).startswith('adamedu-run-'):\n"
-              "    raise SystemExit('refusing to vandalize: not in a grader folder')\n"
-              "for name in os.listdir('.'):\n"
-              "    if os.path.isdir(name):\n        shutil.rmtree(name, ignore_errors=True)\n"
-              "    else:\n        os.remove(name)\n"
-              "open('gradebook.csv', 'w').write('hacked')\nopen('ex05_adam.ipynb', 'w').write('{}')\n")
     c["writes_files_ex05.ipynb"] = (
-        _set(copy.deepcopy(ex05), "answer-adam_step", vandal + _adam(good)),
+        _set(copy.deepcopy(ex05), "answer-adam_step", vandal(t) + _adam(good)),
         Expect(True, PERFECT))
+    c["daemon_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step", daemon(t) + _adam(good)),
+        Expect(True, PERFECT, flags=("cell answer-adam_step: starts other programs or processes",)))
+    c["planted_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step", planted(t) + _adam(good)),
+        Expect(False, None, ("the notebook runner failed twice",)))
     memorized = ("from adamedu import checks as _c\n_a = _c.by_name('adam_step')\n"
                  "_cases = _a.cases(np.random.default_rng(_c._seed('adam_step')))\n"
                  "_known = {c['theta'].tobytes(): _a.reference(**c) for c in _cases}\n\n"
@@ -168,15 +189,160 @@ def corpus():
         _set(_load("ex08_hyperparameters"), "answer-tune_momentum",
              "MOMENTUM_HP = dict(lr=5.0, momentum=0.9)\n"),
         Expect(True, 5, ("tune_momentum 0/5: diverged",)))
+    c.update(found_as_the_notebook_runs(ex05))
+    c.update(flagged(ex05))
     return c
 
 
-def build(dest):
-    """Write the corpus into dest; return {file name: Expect}."""
+def found_as_the_notebook_runs(ex05):
+    """Copied and duplicated answer cells; answers that use the provided cells."""
+    stub = json.loads((ROOT / "exercises" / "ex05_adam.ipynb").read_text(encoding="utf-8"))
+    c = {}
+    # JupyterLab's duplicate: a new id, the same tags, right below the original. The stub
+    # stays above the working copy of adam_step; the copy of m_hat_first is a wrong value.
+    dup = copy.deepcopy(ex05)
+    cells = []
+    for cell in dup["cells"]:
+        cid = cell.get("id")
+        if cid == "answer-adam_step":
+            original = next(x for x in stub["cells"] if x.get("id") == cid)
+            cells += [copy.deepcopy(original), dict(copy.deepcopy(cell), id="3f9a2c71")]
+        elif cid == "answer-m_hat_first":
+            cells += [cell, dict(copy.deepcopy(cell), id="b81d0e44", source="M_HAT_FIRST = 0.2\n")]
+        else:
+            cells.append(cell)
+    dup["cells"] = cells
+    c["duplicated_cells_ex05.ipynb"] = (dup, Expect(True, 9, ("m_hat_first 0/1: not correct",)))
+    # a copy without id or tag, pasted below the stub; an experiment after the check
+    untagged = copy.deepcopy(stub)
+    at = next(i for i, x in enumerate(untagged["cells"]) if x.get("id") == "check-adam_step")
+    answer = next(x for x in ex05["cells"] if x.get("id") == "answer-adam_step")
+    untagged["cells"][at:at] = [{"cell_type": "code", "id": "pasted1", "metadata": {},
+                                 "execution_count": None, "outputs": [],
+                                 "source": answer["source"]}]
+    untagged["cells"].insert(at + 2, {"cell_type": "code", "id": "scratch1", "metadata": {},
+                                      "execution_count": None, "outputs": [],
+                                      "source": ADAM_HEAD + "    return None\n"})
+    c["copied_untagged_ex05.ipynb"] = (untagged, Expect(True, 6, ("m_hat_first 0/1: not attempted",)))
+    # ex08: an answer that uses the names the read-only cells define (trajectory, ...)
+    ex08 = _set(_load("ex08_hyperparameters"), "answer-tune_momentum",
+                "losses = {lr: trajectory.run(optimizers.make('momentum', lr=lr, momentum=0.3),\n"
+                "                             surfaces.get('quadratic'), steps=30).final_loss\n"
+                "          for lr in (0.05, 0.2)}\n"
+                "MOMENTUM_HP = dict(lr=min(losses, key=losses.get), momentum=0.3)\n")
+    c["uses_provided_ex08.ipynb"] = (ex08, Expect(True, PERFECT, flags=()))
+    return c
+
+
+def flagged(ex05):
+    """Correct answers reached by ways an instructor should look at: flagged, not failed."""
+    c = {}
+    ex07 = _set(_load("ex07_when_adam_fails"), "answer-amsgrad_step",
+                "def amsgrad_step(theta, grad, m, v, v_max, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
+                "                 eps=1e-8):\n"
+                "    ref = check.by_name('amsgrad_step').reference\n"
+                "    return ref(theta=theta, grad=grad, m=m, v=v, v_max=v_max, t=t, lr=lr,\n"
+                "               beta1=beta1, beta2=beta2, eps=eps)\n")
+    _set(ex07, "answer-adamw_step",
+         "from adamedu.checks import _adam_ref\n\n"
+         "def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
+         "               eps=1e-8, weight_decay=0.01):\n"
+         "    return _adam_ref(theta, grad, m, v, t, lr, beta1, beta2, eps,\n"
+         "                     weight_decay=weight_decay)\n")
+    c["delegates_ex07.ipynb"] = (ex07, Expect(True, PERFECT, flags=tuple(
+        f"cell answer-{name}: uses the checking module (its answers, references or private "
+        f"helpers)" for name in ("amsgrad_step", "adamw_step"))))
+    sneaky = ("import os, sys, resource\n"
+              "_who = os.popen('echo student').read()\n"
+              "_pid = open('/proc/self/stat').read().split()[0]\n"
+              "_frame = sys._getframe(0)\n"
+              "_limit = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+              "_two = eval('1 + 1')\n"
+              "exec('_three = 3')\n")
+    c["sneaky_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step", sneaky + _adam(ADAM_BODY
+                                                                     + f"    return {STEP}, m, v, t\n")),
+        Expect(True, PERFECT, flags=tuple(f"cell answer-adam_step: {why}" for why in (
+            "runs code built at run time (exec/eval/compile)",
+            "starts other programs or processes",
+            "reads /proc (other processes)",
+            "inspects the calling frames",
+            "changes resource limits (resource module)"))))
+    return c
+
+
+def vandal(t):
+    """Edit another submission, a file outside, the gradebook; empty its own folder."""
+    lines = ["import os, shutil",
+             "def _try(f, *a):",
+             "    try:",
+             "        f(*a)",
+             "    except OSError:",
+             "        pass",
+             "for _name in os.listdir('.'):",
+             "    _try(shutil.rmtree if os.path.isdir(_name) else os.remove, _name)",
+             f"_try(lambda: open({t.victim!r}, 'w').write('{{}}'))"]
+    if t.sandboxed:
+        lines += [f"_try(lambda: open({t.canary!r}, 'w').write('vandalized'))",
+                  f"_try(lambda: open({t.gradebook!r}, 'w').write('hacked'))"]
+    return "\n".join(lines) + "\n"
+
+
+def daemon(t):
+    """A double-fork daemon in a new session that forges a gradebook line later."""
+    code = (f"# {DAEMON_MARK}\nimport os, time\nif os.fork(): os._exit(0)\nos.setsid()\n"
+            f"time.sleep({DAEMON_DELAY})\n"
+            f"open({t.gradebook!r}, 'a').write('forged,row\\n')\n"
+            f"open({t.canary!r}, 'w').write('daemon')\n")
+    return ("import subprocess, sys\n"
+            f"subprocess.Popen([sys.executable, '-c', {code!r}], start_new_session=True,\n"
+            "                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,\n"
+            "                 stderr=subprocess.DEVNULL)\n")
+
+
+def planted(t):
+    """Plant modules where a worker started from this folder would import them, then kill
+    the worker so that it is started again."""
+    payload = f"open({t.canary!r}, 'w').write('hijacked')\n"
+    return ("import os, signal\n"
+            "for _d in ('.', '..'):\n"
+            "    for _f in ('adamedu/__init__.py', 'adamedu/grade.py', 'adamedu/harness.py',\n"
+            "               'harness.py', 'jupyter_client.py', 'json.py'):\n"
+            "        try:\n"
+            "            os.makedirs(os.path.join(_d, 'adamedu'), exist_ok=True)\n"
+            f"            open(os.path.join(_d, _f), 'w').write({payload!r})\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "os.kill(os.getppid(), signal.SIGKILL)\n")
+
+
+PARITY = ("perfect_ex01_gradient_descent.ipynb", "perfect_ex03_adagrad.ipynb",
+          "perfect_ex04_rmsprop.ipynb", "perfect_ex05_adam.ipynb",
+          "perfect_ex07_when_adam_fails.ipynb", "perfect_ex08_hyperparameters.ipynb",
+          "untouched_ex05.ipynb", "cells_deleted_ex05.ipynb", "reordered_ex05.ipynb",
+          "alice-ex05-final.ipynb", "syntax_error_ex05.ipynb", "exception_ex05.ipynb",
+          "nan_ex05.ipynb", "wrong_shape_ex05.ipynb", "in_place_ex05.ipynb",
+          "diverges_ex08.ipynb", "duplicated_cells_ex05.ipynb",
+          "copied_untagged_ex05.ipynb", "uses_provided_ex08.ipynb", "delegates_ex07.ipynb",
+          "sneaky_ex05.ipynb")
+
+
+def build(dest, targets=None, only=None):
+    """Write the corpus into dest; return {file name: Expect}. A hidden folder .dave/ gets a
+    copy of a perfect submission: the grader must skip it and say so."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
+    targets = targets or Targets(victim=str(dest / VICTIM),
+                                 canary=str(dest.parent / "canary.txt"),
+                                 gradebook=str(dest.parent / "gradebook.csv"), sandboxed=False)
+    if only is None:
+        (dest / ".dave").mkdir(exist_ok=True)
+        (dest / ".dave" / "ex05_adam.ipynb").write_text(json.dumps(_load("ex05_adam")),
+                                                        encoding="utf-8")
     expected = {}
-    for name, (content, expect) in corpus().items():
+    for name, (content, expect) in corpus(targets).items():
+        if only is not None and name not in only:
+            continue
         data = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
         (dest / name).write_bytes(data)
         expected[name] = expect
