@@ -76,6 +76,7 @@ class TuningAnswer:
     surface: str
     steps: int
     target: float
+    hint: str = "compare a few settings with the sweep in lesson 08"  # said when it misses
     kind = "tuning"
 
 
@@ -426,7 +427,9 @@ ANSWERS = (
                                "through m_hat / sqrt(v_hat) like the rest of it"),)),
     # ex08: tuning
     TuningAnswer("tune_momentum", "ex08_hyperparameters", 5, "MOMENTUM_HP", "momentum",
-                 ("lr", "momentum"), "quadratic", 30, 1e-6),
+                 ("lr", "momentum"), "quadratic", 30, 1e-6,
+                 hint="lesson 1 tunes heavy ball's lr and momentum together from a "
+                      "quadratic's smallest and largest curvature"),
     TuningAnswer("tune_adam", "ex08_hyperparameters", 5, "ADAM_HP", "adam",
                  ("lr", "beta1", "beta2"), "rosenbrock", 500, 1e-4),
 )
@@ -595,7 +598,7 @@ def run_tuning(answer, hp):
     loss = traj.final_loss
     detail = f"loss {loss:.3g} after {answer.steps} steps (target < {answer.target:g})"
     if not loss < answer.target:
-        return f"{detail}. Hint: compare a few settings with the sweep in lesson 08", detail
+        return f"{detail}. Hint: {answer.hint}", detail
     return None, detail
 
 
