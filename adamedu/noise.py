@@ -102,10 +102,12 @@ class LeastSquares:
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
         drawn without replacement from `default_rng(seed)`."""
         batch_size = _count("batch_size", batch_size, 1, "examples per minibatch")
-        rng = np.random.default_rng(seed)
-        G = self.example_grads(theta)
-        return np.array([G[rng.choice(self.n, batch_size, replace=False)].mean(axis=0)
-                         for _ in range(_count("draws", draws, 1, "minibatches to draw"))])
+        if batch_size > self.n:
+            raise ValueError(f"batch_size={batch_size} is larger than the training set (n={self.n}).")
+        keys = np.random.default_rng(seed).random((_count("draws", draws, 1, "minibatches to draw"),
+                                                   self.n))
+        rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
+        return self.example_grads(theta)[rows].mean(axis=1)
 
     def minibatch_variance(self, theta, batch_size):
         """Per-coordinate variance of a minibatch gradient at theta (rows drawn without
