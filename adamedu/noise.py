@@ -25,7 +25,8 @@ from matplotlib.figure import Figure
 from adamedu import data, optimizers, plots, trajectory
 
 __all__ = ["RACE", "LeastSquares", "NoiseExplorer", "NoisyQuadratic", "adam_ratio",
-           "ema_variance_ratio", "explore_noise", "floor", "minibatch_variance", "race"]
+           "ema_variance_ratio", "explore_noise", "floor", "minibatch_grad", "minibatch_variance",
+           "race"]
 
 
 def _count(name, value, low, why):
@@ -92,7 +93,7 @@ class LeastSquares:
 
     def minibatch_grad(self, theta, rows):
         """The gradient of the loss on the rows `rows` (an index array): their mean."""
-        return self.example_grads(theta)[np.asarray(rows)].mean(axis=0)
+        return minibatch_grad(theta, self.X, self.y, rows)
 
     def grad(self, theta):
         """The next minibatch's gradient (see the class docstring)."""
@@ -113,6 +114,18 @@ class LeastSquares:
         """Per-coordinate variance of a minibatch gradient at theta (rows drawn without
         replacement): see `minibatch_variance`."""
         return minibatch_variance(self.example_grads(theta), batch_size)
+
+
+def minibatch_grad(theta, X, y, rows):
+    """Gradient of the least-squares loss mean (x_i . theta - y_i)**2 / 2 over the rows
+    `rows` of X, y (a list or array of row indices; a repeated row counts twice): the mean
+    of those rows' gradients (x_i . theta - y_i) x_i."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.ndim != 1 or rows.size == 0:
+        raise ValueError(f"rows must be a non-empty list of row indices; got {rows.tolist()!r}")
+    Xb = np.asarray(X, dtype=float)[rows]
+    r = Xb @ np.asarray(theta, dtype=float) - np.asarray(y, dtype=float)[rows]
+    return Xb.T @ r / len(rows)
 
 
 def minibatch_variance(example_grads, batch_size, replace=False):
