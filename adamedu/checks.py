@@ -292,9 +292,10 @@ def _adam_family_slips(v="v"):
 # Case generators, references and typical mistakes for the exercises on noisy gradients
 # (ex02), a minibatch training loop on digits (ex06) and memory arithmetic (ex09).
 
-from functools import lru_cache  # noqa: E402
+from functools import lru_cache
 
-from adamedu import memory as _memory, models as _models  # noqa: E402
+from adamedu import memory as _memory
+from adamedu import models as _models
 
 
 def _minibatch_grad_cases(rng):
@@ -572,7 +573,7 @@ ANSWERS = (
     FunctionAnswer(
         "adam_epoch", "ex06_adam_in_practice", 6,
         ("theta", "m", "v", "t", "X", "y", "order", "batch_size", "lr"),
-        ("theta", "m", "v", "t"), _epoch_cases, _epoch_ref,
+        ("theta", "m", "v", "steps"), _epoch_cases, _epoch_ref,
         mistakes=(("t counts optimizer steps: one per minibatch, not one per epoch",
                    lambda **c: _epoch_model(**c, t_once=True)),
                   ("correct m and v for their zero start at every step, as in lesson 5",

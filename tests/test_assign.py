@@ -71,7 +71,7 @@ def test_malformed_solutions_are_refused_with_a_reason(source, message):
 
 
 def test_a_solution_missing_an_answer_cell_is_refused():
-    nb = nbformat.read(SOLUTIONS[3], as_version=4)
+    nb = nbformat.read(ROOT / "solutions" / "ex05_adam.ipynb", as_version=4)
     nb.cells = [c for c in nb.cells if c.id != "answer-adam_step"]
     with pytest.raises(assign.AssignError, match="no answer cell for answer-adam_step"):
         assign.build(nb)
