@@ -174,6 +174,7 @@ def test_explorer_redraws_and_shows_a_still_figure():
     (lambda: noise.NoisyQuadratic(h=(1.0, 0.0)), "positive curvatures"),
     (lambda: noise.ema_variance_ratio(1.0), r"beta=1.0 must be in \[0, 1\)"),
     (lambda: noise.minibatch_variance(np.ones((3, 2)), 0), "batch_size=0"),
+    (lambda: noise.minibatch_grad(np.ones(2), np.ones((3, 2)), np.ones(3), []), "non-empty"),
 ])
 def test_bad_input_says_what_and_why(call, message):
     with pytest.raises(ValueError, match=message):
