@@ -91,6 +91,7 @@ class TuningAnswer:
     surface: str
     steps: int
     target: float
+    hint: str = "compare a few settings with the sweep in lesson 08"  # said when it misses
     kind = "tuning"
 
 
@@ -308,6 +309,110 @@ def _adam_family_slips(v="v"):
             _FIXED_BETAS)
 
 
+# --------------------------------------------------------------------------- ex02, ex06, ex09
+# Case generators, references and typical mistakes for the exercises on noisy gradients
+# (ex02), a minibatch training loop on digits (ex06) and memory arithmetic (ex09).
+
+from functools import lru_cache
+
+from adamedu import memory as _memory
+from adamedu import models as _models
+
+
+def _minibatch_grad_cases(rng):
+    """Least-squares data of a few shapes; rows as a list of ints (with a repeat in one case)."""
+    out = []
+    for i, (n, d) in enumerate([(8, 2), (15, 3), (30, 5), (12, 4), (20, 1)]):
+        B = [1, 4, n, 5, 7][i]
+        rows = rng.choice(n, size=B, replace=False).tolist()
+        if i == 3:
+            rows = rows[:3] + rows[:2]
+        out.append(dict(theta=_vec(rng, (d,)), X=_vec(rng, (n, d)), y=_vec(rng, (n,), -3, 3),
+                        rows=rows))
+    return out
+
+
+def _minibatch_grad_ref(theta, X, y, rows):
+    from adamedu import noise  # imported here: it brings the plotting stack along
+    return (noise.minibatch_grad(theta, X, y, rows),)
+
+
+def _lsq_model(theta, X, y, rows, *, total=False, by_n=False, full=False, flip=False):
+    rows = list(range(len(y))) if full else rows
+    r = X[rows] @ theta - y[rows]
+    g = X[rows].T @ (-r if flip else r)
+    return (g if total else g / (len(y) if by_n else len(rows)),)
+
+
+@lru_cache(maxsize=1)
+def _digits_train():
+    from adamedu import data
+    X, _, y, _ = data.digits_split()
+    return X, y
+
+
+def _epoch_cases(rng):
+    """Rows of the digits training set, a start, Adam's state and one epoch's order.
+    y holds the labels as floats (as the grader's inputs arrive); n % batch_size is not
+    always 0, so the last minibatch is sometimes smaller."""
+    X_all, y_all = _digits_train()
+    model = _models.SoftmaxRegression(64, 10)
+    out = []
+    for i, (n, B) in enumerate([(12, 4), (20, 6), (25, 8), (9, 16), (18, 5)]):
+        picked = rng.choice(len(y_all), size=n, replace=False)
+        t = 0 if i == 0 else int(rng.integers(1, 30))
+        params = model.init(int(rng.integers(1000))) + rng.normal(0, 0.05, model.n_params)
+        out.append(dict(theta=params,
+                        m=np.zeros(model.n_params) if t == 0 else rng.normal(0, 0.01, model.n_params),
+                        v=np.zeros(model.n_params) if t == 0
+                        else rng.uniform(1e-5, 1e-3, model.n_params),
+                        t=t, X=X_all[picked], y=y_all[picked].astype(float),
+                        order=rng.permutation(n).tolist(), batch_size=B,
+                        lr=float(rng.choice([1e-3, 0.01, 0.1]))))
+    return out
+
+
+def _epoch_model(theta, m, v, t, X, y, order, batch_size, lr, *, bias=True, t_once=False,
+                 full=False, in_row_order=False, drop_last=False):
+    """One epoch of Adam (torch's defaults) on softmax regression, with switches for slips."""
+    model = _models.SoftmaxRegression(X.shape[1], 10)
+    order = list(range(len(y))) if in_row_order else list(order)
+    starts = range(0, len(order), batch_size)
+    if drop_last:
+        starts = [s for s in starts if s + batch_size <= len(order)]
+    t_fixed = t + 1
+    for s in starts:
+        rows = list(range(len(y))) if full else order[s:s + batch_size]
+        _, g = model.loss_and_grad(theta, X[rows], y[rows])
+        theta, m, v, t_new = _adam_model(theta, g, m, v, t, lr, 0.9, 0.999, 1e-8, bias=bias,
+                                         t_used=t_fixed if t_once else None)
+        t = t if t_once else t_new
+    return theta, m, v, (t_fixed if t_once else t)
+
+
+def _epoch_ref(theta, m, v, t, X, y, order, batch_size, lr):
+    model, opt = _models.SoftmaxRegression(X.shape[1], 10), optimizers.Adam(lr=lr)
+    state = optimizers.AdamState(t=t, m=m, v=v, v_max=None)
+    for s in range(0, len(order), batch_size):
+        rows = list(order[s:s + batch_size])
+        _, g = model.loss_and_grad(theta, X[rows], y[rows])
+        theta, state = opt.step(theta, g, state)
+    return theta, state.m, state.v, state.t
+
+
+def _zero_cases(rng):
+    return [dict(n_params=int(rng.integers(10**6, 10**11)), n_devices=int(n), stage=stage)
+            for n, stage in zip(rng.choice([2, 4, 8, 16, 64, 256], size=6), [0, 1, 2, 3, 1, 3])]
+
+
+def _zero_model(n_params, n_devices, stage, *, shift=0, no_master=False, fp32=False):
+    """Mixed-precision Adam bytes per device, with switches for the usual slips."""
+    w = g = 4 if fp32 else 2
+    state = 8 if no_master else 12
+    sharded = [0, state, state + g, state + g + w][min(3, max(0, stage + shift))]
+    return (n_params * ((w + g + state - sharded) + sharded / n_devices),)
+
+
 # --------------------------------------------------------------------------- the answers
 
 ANSWERS = (
@@ -487,9 +592,116 @@ ANSWERS = (
                                         "like the rest of it")),)),
     # ex08: tuning
     TuningAnswer("tune_momentum", "ex08_hyperparameters", 5, "MOMENTUM_HP", "momentum",
-                 ("lr", "momentum"), "quadratic", 30, 1e-6),
+                 ("lr", "momentum"), "quadratic", 30, 1e-6,
+                 hint="lesson 1 tunes heavy ball's lr and momentum together from a "
+                      "quadratic's smallest and largest curvature"),
     TuningAnswer("tune_adam", "ex08_hyperparameters", 5, "ADAM_HP", "adam",
                  ("lr", "beta1", "beta2"), "rosenbrock", 500, 1e-4),
+    # ex02: noisy gradients
+    FunctionAnswer(
+        "minibatch_grad", "ex02_noisy_gradients", 4, ("theta", "X", "y", "rows"), ("grad",),
+        _minibatch_grad_cases, _minibatch_grad_ref,
+        mistakes=(("a minibatch gradient is the mean of its rows' gradients, not their sum, "
+                   "so its size does not grow with the batch size",
+                   lambda **c: _lsq_model(**c, total=True)),
+                  ("average over the rows of the minibatch, not over the whole training set",
+                   lambda **c: _lsq_model(**c, by_n=True)),
+                  ("use only the rows listed in `rows`: that is what makes it a minibatch",
+                   lambda **c: _lsq_model(**c, full=True)),
+                  ("the residual is prediction minus target; the other way round the "
+                   "gradient points downhill", lambda **c: _lsq_model(**c, flip=True))),
+        hint="each row's gradient is its residual (prediction minus target) times its "
+             "features; the minibatch gradient is their mean over the chosen rows",
+        subject="noise.minibatch_grad"),
+    ValueAnswer("ema_variance", "ex02_noisy_gradients", 2, 4 * 0.2 / 1.8,
+                "the variance of a weighted sum of independent terms adds up the squared "
+                "weights, over every past gradient",
+                wrong=((0.8, "square the weights: variances scale with the square of a factor"),
+                       (0.16, "every past gradient contributes, not only the newest one"),
+                       (4.0, "averaging removes part of the noise: the weights are below 1"))),
+    ValueAnswer("batch_for_noise", "ex02_noisy_gradients", 2, 128.0,
+                "the variance, not the standard deviation, falls in proportion to 1/B",
+                wrong=((32.0, "it is the variance that falls as 1/B; the standard deviation "
+                              "falls only as 1/sqrt(B)"),
+                       (2.0, "a larger batch lowers the noise: B must grow"))),
+    ValueAnswer("noisy_adam_step", "ex02_noisy_gradients", 2, 0.6,
+                "m_hat estimates the mean; v_hat estimates the second moment, mean squared "
+                "plus variance",
+                wrong=((0.75, "v_hat is the second moment (mean squared plus variance), not the "
+                              "variance: divide by its square root"),
+                       (1.0, "Adam's step is about lr only when the gradient is free of noise"))),
+    # ex06: a minibatch training loop with Adam written from scratch
+    FunctionAnswer(
+        "adam_epoch", "ex06_adam_in_practice", 6,
+        ("theta", "m", "v", "t", "X", "y", "order", "batch_size", "lr"),
+        ("theta", "m", "v", "steps"), _epoch_cases, _epoch_ref,
+        mistakes=(("t counts optimizer steps: one per minibatch, not one per epoch",
+                   lambda **c: _epoch_model(**c, t_once=True)),
+                  ("correct m and v for their zero start at every step, as in lesson 5",
+                   lambda **c: _epoch_model(**c, bias=False)),
+                  ("when batch_size does not divide the number of rows, the last minibatch "
+                   "is smaller, and it still gets its step", lambda **c: _epoch_model(**c, drop_last=True)),
+                  ("take the minibatches in the order given by `order` (the epoch's shuffle)",
+                   lambda **c: _epoch_model(**c, in_row_order=True)),
+                  ("each step uses its own minibatch's gradient, not the gradient of all rows",
+                   lambda **c: _epoch_model(**c, full=True))),
+        hint="cut `order` into consecutive minibatches; for each, the model's gradient on "
+             "those rows, then one Adam step with torch's defaults for beta1, beta2 and eps",
+        subject="models + optimizers.Adam"),
+    ValueAnswer("steps_per_epoch", "ex06_adam_in_practice", 1, 11.0,
+                "one step per minibatch, and the rows left over form one more, smaller minibatch",
+                wrong=((10.0, "the rows left over still form a minibatch, and it gets a step"),
+                       (1348 / 128, "a step uses a whole minibatch: count minibatches"))),
+    ValueAnswer("softmax_params", "ex06_adam_in_practice", 1, 650.0,
+                "a weight for every pixel and class, plus a bias for every class",
+                wrong=((640.0, "each class also has a bias"),
+                       (74.0, "the weights form a matrix: one per pixel per class"))),
+    ValueAnswer("adam_state_numbers", "ex06_adam_in_practice", 1, 1300.0,
+                "Adam keeps two running averages, each the size of the parameter vector",
+                wrong=((650.0, "Adam keeps two averages, m and v"),
+                       (1950.0, "count only the optimizer's state, not the parameters"))),
+    ValueAnswer("same_lr_is_fair", "ex06_adam_in_practice", 1, False,
+                "lesson 6's rules for a fair race: same start, same batches, and each "
+                "optimizer at its own best learning rate",
+                wrong=((True, "the best learning rates differ by up to 100 times between "
+                              "optimizers, so one shared rate measures the rate, not the "
+                              "optimizer"),)),
+    # ex09: memory and scale
+    FunctionAnswer(
+        "zero_bytes", "ex09_memory_and_scale", 4, ("n_params", "n_devices", "stage"),
+        ("bytes",), _zero_cases, lambda n_params, n_devices, stage: (
+            _memory.zero_per_device(n_params, n_devices, stage),),
+        mistakes=(("stage 1 shards the optimizer state only; each later stage adds one more "
+                   "kind of tensor", lambda **c: _zero_model(**c, shift=1)),
+                  ("stage 0 shards nothing; stage 1 already shards the optimizer state",
+                   lambda **c: _zero_model(**c, shift=-1)),
+                  ("the fp32 master copy of the weights belongs to the optimizer state too",
+                   lambda **c: _zero_model(**c, no_master=True)),
+                  ("in mixed precision the weights and gradients used in the forward and "
+                   "backward passes are 16-bit", lambda **c: _zero_model(**c, fp32=True))),
+        hint="bytes per parameter that every device keeps whole, plus the sharded ones "
+             "divided among the devices, times the number of parameters",
+        subject="memory.zero_per_device"),
+    ValueAnswer("adam_state_fp32", "ex09_memory_and_scale", 1, 8.0,
+                "count the optimizer's own buffers and the bytes of one fp32 number",
+                wrong=((4.0, "Adam keeps two buffers, m and v"),
+                       (16.0, "weights and gradients are not optimizer state"))),
+    ValueAnswer("mixed_optimizer_bytes", "ex09_memory_and_scale", 1, 12.0,
+                "in mixed precision the optimizer keeps its own fp32 tensors",
+                wrong=((8.0, "the fp32 master copy of the weights is optimizer state too"),
+                       (16.0, "the 16-bit weights and gradients belong to the forward and "
+                              "backward passes, not the optimizer"))),
+    ValueAnswer("model_gb_fp32", "ex09_memory_and_scale", 2, 48.0,
+                "bytes per parameter for everything training keeps, times the parameters",
+                wrong=((12.0, "count the gradients, m and v as well as the weights"),
+                       (24.0, "count Adam's m and v as well"),
+                       (3e9 * 16 / 2**30, "GB here means 10**9 bytes, not 2**30"))),
+    ValueAnswer("zero2_gb", "ex09_memory_and_scale", 2, 13e9 * (2 + 14 / 16) / 1e9,
+                "the unsharded bytes stay whole on every device; the sharded ones are divided",
+                wrong=((13e9 * (4 + 12 / 16) / 1e9, "that is stage 1; stage 2 also shards the "
+                                                    "gradients"),
+                       (13.0, "that is stage 3; stage 2 keeps the weights whole"),
+                       (208.0, "stage 2 shards part of the memory across the 16 devices"))),
 )
 
 _BY_NAME = {a.name: a for a in ANSWERS}
@@ -668,7 +880,7 @@ def run_tuning(answer, hp):
     loss = traj.final_loss
     detail = f"loss {loss:.3g} after {answer.steps} steps (target < {answer.target:g})"
     if not loss < answer.target:
-        return f"{detail}. Hint: compare a few settings with the sweep in lesson 08", detail
+        return f"{detail}. Hint: {answer.hint}", detail
     return None, detail
 
 

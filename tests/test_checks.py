@@ -109,3 +109,14 @@ def test_right_answers_pass_and_stubs_say_not_attempted(capsys):
         raise NotImplementedError("write it")
     assert _check_output(capsys, "adam_step", stub).startswith("adam_step: not attempted yet")
     assert _check_output(capsys, "m_hat_first", ...).startswith("m_hat_first: not attempted yet")
+
+
+def test_tune_momentum_is_solved_by_lesson_1s_tuned_heavy_ball(capsys):
+    # the quadratic's curvatures are 1 and 10: Polyak's lr and momentum from lesson 1 pass
+    root = math.sqrt(10)
+    tuned = {"lr": 4 / (root + 1) ** 2, "momentum": ((root - 1) / (root + 1)) ** 2}
+    assert _check_output(capsys, "tune_momentum", tuned).startswith("✓ tune_momentum: loss")
+    # the habitual momentum 0.9 misses, and the hint points back at lesson 1
+    out = _check_output(capsys, "tune_momentum", {"lr": 0.05, "momentum": 0.9})
+    assert out.startswith("✗ tune_momentum: loss 1.08 after 30 steps"), out
+    assert "Hint: lesson 1 tunes heavy ball's lr and momentum" in out, out

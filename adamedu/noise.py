@@ -1,0 +1,346 @@
+"""Noisy gradients: the problems of lesson 2 and the closed forms it checks.
+
+- `LeastSquares`: linear regression on a seeded synthetic training set, with the full
+  gradient, the gradient of any minibatch, and a replayable stream of minibatch gradients
+  (a *problem* for `trajectory.run`, i.e. stochastic gradient descent).
+- `NoisyQuadratic`: f(theta) = sum_i h_i theta_i**2 / 2, whose gradient carries Gaussian
+  noise of standard deviation sigma_i in coordinate i: a seeded, replayable problem.
+- Closed forms: `minibatch_variance` (variance ~ 1/B), `ema_variance_ratio` (what a moving
+  average leaves of i.i.d. noise), `floor` (the loss SGD and heavy ball hover at with a
+  constant learning rate), `adam_ratio` (Adam's m_hat / sqrt(v_hat) as a signal-to-noise
+  ratio).
+- `race` and `explore_noise`: SGD, momentum and Adam on a noisy quadratic, with a slider
+  for the noise level.
+
+`tests/test_noise.py` checks every closed form against exact enumeration or simulation.
+"""
+import base64
+import html
+import io
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+
+from adamedu import data, optimizers, plots, trajectory
+
+__all__ = ["RACE", "LeastSquares", "NoiseExplorer", "NoisyQuadratic", "adam_ratio",
+           "ema_variance_ratio", "explore_noise", "floor", "minibatch_grad", "minibatch_variance",
+           "race"]
+
+
+def _count(name, value, low, why):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name}={value!r} must be a whole number >= {low} ({why}).")
+    return int(value)
+
+
+# --------------------------------------------------------------------------- minibatches
+
+class LeastSquares:
+    """Linear regression y = X w + label noise, fitted by least squares.
+
+    The training set has `n` examples x_i (rows of `X`, n x d, standard normal) with targets
+    y_i = x_i . w_true + `label_noise` * N(0, 1), all drawn from `default_rng(seed)`.
+    The loss is the mean over examples, loss(theta) = mean_i (x_i . theta - y_i)**2 / 2, so
+    the full gradient is the mean of the per-example gradients (x_i . theta - y_i) x_i.
+
+    As a *problem*, `grad(theta)` is the gradient of the next minibatch of `batch_size`
+    rows from `data.minibatches` (each epoch a fresh shuffle, rows drawn without
+    replacement); `reset()` rewinds the stream, so every run sees the same batches.
+    `loss` is always the full training loss; `minima` holds the least-squares solution.
+    """
+
+    def __init__(self, n=500, d=2, label_noise=1.0, w_true=None, batch_size=10, seed=0):
+        self.n = _count("n", n, 2, "examples in the training set")
+        d = _count("d", d, 1, "parameters")
+        self.batch_size = _count("batch_size", batch_size, 1, "examples per step")
+        if self.batch_size > self.n:
+            raise ValueError(f"batch_size={batch_size} is larger than the training set (n={n}).")
+        if not (np.isfinite(label_noise) and label_noise >= 0):
+            raise ValueError(f"label_noise={label_noise!r} must be a finite number >= 0 "
+                             f"(the standard deviation of the noise on the targets).")
+        rng = np.random.default_rng(seed)
+        self.w_true = (np.linspace(1.0, -1.0, d) if w_true is None
+                       else np.array(w_true, dtype=float))
+        if self.w_true.shape != (d,):
+            raise ValueError(f"w_true must hold d={d} numbers; got shape {self.w_true.shape}.")
+        self.X = rng.standard_normal((self.n, d))
+        self.y = self.X @ self.w_true + label_noise * rng.standard_normal(self.n)
+        self.minima = np.linalg.lstsq(self.X, self.y, rcond=None)[0][np.newaxis, :]
+        self.start = np.full(d, 3.0)
+        self.seed = seed
+        self.reset()
+
+    def reset(self):
+        """Rewind the minibatch stream to its first batch."""
+        self._batches = iter(data.minibatches(self.n, self.batch_size, seed=self.seed,
+                                              epochs=10**6))
+
+    def loss(self, theta):
+        """Full training loss mean_i (x_i . theta - y_i)**2 / 2, a float."""
+        r = self.X @ np.asarray(theta, dtype=float) - self.y
+        return float(0.5 * np.mean(r * r))
+
+    def example_grads(self, theta):
+        """The n per-example gradients (x_i . theta - y_i) x_i, one per row (n x d)."""
+        r = self.X @ np.asarray(theta, dtype=float) - self.y
+        return r[:, np.newaxis] * self.X
+
+    def full_grad(self, theta):
+        """The gradient of the full training loss: the mean of the per-example gradients."""
+        return self.example_grads(theta).mean(axis=0)
+
+    def minibatch_grad(self, theta, rows):
+        """The gradient of the loss on the rows `rows` (an index array): their mean."""
+        return minibatch_grad(theta, self.X, self.y, rows)
+
+    def grad(self, theta):
+        """The next minibatch's gradient (see the class docstring)."""
+        return self.minibatch_grad(theta, next(self._batches))
+
+    def sample_grads(self, theta, batch_size, draws, seed=0):
+        """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
+        drawn without replacement from `default_rng(seed)`."""
+        batch_size = _count("batch_size", batch_size, 1, "examples per minibatch")
+        if batch_size > self.n:
+            raise ValueError(f"batch_size={batch_size} is larger than the training set (n={self.n}).")
+        keys = np.random.default_rng(seed).random((_count("draws", draws, 1, "minibatches to draw"),
+                                                   self.n))
+        rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
+        return self.example_grads(theta)[rows].mean(axis=1)
+
+    def minibatch_variance(self, theta, batch_size):
+        """Per-coordinate variance of a minibatch gradient at theta (rows drawn without
+        replacement): see `minibatch_variance`."""
+        return minibatch_variance(self.example_grads(theta), batch_size)
+
+
+def minibatch_grad(theta, X, y, rows):
+    """Gradient of the least-squares loss mean (x_i . theta - y_i)**2 / 2 over the rows
+    `rows` of X, y (a list or array of row indices; a repeated row counts twice): the mean
+    of those rows' gradients (x_i . theta - y_i) x_i."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.ndim != 1 or rows.size == 0:
+        raise ValueError(f"rows must be a non-empty list of row indices; got {rows.tolist()!r}")
+    Xb = np.asarray(X, dtype=float)[rows]
+    r = Xb @ np.asarray(theta, dtype=float) - np.asarray(y, dtype=float)[rows]
+    return Xb.T @ r / len(rows)
+
+
+def minibatch_variance(example_grads, batch_size, replace=False):
+    """Per-coordinate variance of the mean of `batch_size` rows of `example_grads` (n x d)
+    drawn at random: s**2 / B with replacement, s**2 / B * (n - B) / (n - 1) without,
+    where s**2 is the variance of the n per-example gradients (dividing by n).
+
+    The mean of a minibatch gradient is the full gradient in both cases (an unbiased
+    estimate); only its spread depends on B.
+    """
+    G = np.asarray(example_grads, dtype=float)
+    n = len(G)
+    B = _count("batch_size", batch_size, 1, "examples per minibatch")
+    if not replace and B > n:
+        raise ValueError(f"batch_size={B} is larger than the {n} rows to draw from.")
+    s2 = G.var(axis=0)
+    return s2 / B if replace else s2 / B * (n - B) / (n - 1)
+
+
+# --------------------------------------------------------------------------- additive noise
+
+class NoisyQuadratic:
+    """f(theta) = sum_i h_i theta_i**2 / 2 with noisy gradients h * theta + sigma * xi.
+
+    xi is a fresh standard normal vector at every `grad` call, from a stream seeded with
+    `seed`; `reset()` rewinds it, so runs replay the same noise. `true_grad` is h * theta.
+    `loss` is the noise-free f, so loss curves show where theta really is. The minimum is 0.
+
+    `copies` > 1 stacks that many independent copies of the problem into one parameter
+    vector (copy k is theta[k*d:(k+1)*d]) and makes `loss` their mean: one run then
+    estimates the *expected* loss of a single copy, which `floor` predicts.
+    """
+
+    def __init__(self, h=(1.0, 1.0), sigma=(0.0, 1.0), start=(2.0, 2.0), copies=1, seed=0):
+        h = np.array(h, dtype=float)
+        if h.ndim != 1 or not (np.all(h > 0) and np.all(np.isfinite(h))):
+            raise ValueError(f"h={h!r} must be a list of positive curvatures.")
+        sigma = np.broadcast_to(np.array(sigma, dtype=float), h.shape)
+        if not (np.all(sigma >= 0) and np.all(np.isfinite(sigma))):
+            raise ValueError(f"sigma={sigma!r} must be finite standard deviations >= 0.")
+        self.copies = _count("copies", copies, 1, "independent copies of the problem")
+        self.h, self.sigma = np.tile(h, self.copies), np.tile(sigma, self.copies)
+        self.start = np.tile(np.broadcast_to(np.array(start, dtype=float), h.shape), self.copies)
+        self.minima = np.zeros((1, len(self.h)))
+        self.seed = seed
+        self.reset()
+
+    def reset(self):
+        """Rewind the noise stream."""
+        self._rng = np.random.default_rng(self.seed)
+
+    def loss(self, theta):
+        theta = np.asarray(theta, dtype=float)
+        return float(0.5 * np.sum(self.h * theta * theta)) / self.copies
+
+    def true_grad(self, theta):
+        return self.h * np.asarray(theta, dtype=float)
+
+    def grad(self, theta):
+        """The true gradient plus fresh noise sigma * xi (of the summed loss, so each copy
+        sees exactly its own problem's gradient)."""
+        return self.true_grad(theta) + self.sigma * self._rng.standard_normal(len(self.h))
+
+
+# --------------------------------------------------------------------------- closed forms
+
+def ema_variance_ratio(beta, t=None):
+    """Variance of an exponential moving average of i.i.d. gradients, over theirs.
+
+    m_t = beta * m_{t-1} + (1 - beta) * g_t from m_0 = 0. In the long run (t=None)
+    Var(m) / Var(g) = (1 - beta)**2 * (1 + beta**2 + beta**4 + ...) = (1 - beta) / (1 + beta).
+    With t given: the bias-corrected m_hat_t = m_t / (1 - beta**t), whose ratio is
+    (1 - beta) / (1 + beta) * (1 + beta**t) / (1 - beta**t) (1 at t = 1: one gradient).
+    """
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta={beta!r} must be in [0, 1).")
+    ratio = (1 - beta) / (1 + beta)
+    if t is None:
+        return ratio
+    t = _count("t", t, 1, "steps averaged")
+    return ratio * (1 + beta**t) / (1 - beta**t)
+
+
+def floor(lr, h, sigma, momentum=0.0):
+    """Expected loss that SGD (momentum=0) or heavy ball settles at on `NoisyQuadratic`.
+
+    Per coordinate, with curvature h and gradient noise sigma, SGD's iterate obeys
+    theta' = (1 - lr h) theta - lr sigma xi, whose variance settles where
+    s = (1 - lr h)**2 s + lr**2 sigma**2, so E[h theta**2 / 2] = lr sigma**2 / (2 (2 - lr h)).
+    Heavy ball (torch's b = momentum b + g) gives
+    lr sigma**2 (1 + mu) / (2 (1 - mu) (2 (1 + mu) - lr h)). Summed over coordinates.
+    """
+    h = np.atleast_1d(np.asarray(h, dtype=float))
+    sigma = np.broadcast_to(np.asarray(sigma, dtype=float), h.shape)
+    mu = float(momentum)
+    if not 0 <= mu < 1:
+        raise ValueError(f"momentum={momentum!r} must be in [0, 1).")
+    limit = 2 * (1 + mu) / h.max()
+    if not 0 < lr < limit:
+        raise ValueError(f"lr={lr!r} has no floor: the run is stable only for "
+                         f"0 < lr < 2 (1 + momentum) / max(h) = {limit:.4g}.")
+    return float(np.sum(lr * sigma**2 * (1 + mu) / (2 * (1 - mu) * (2 * (1 + mu) - lr * h))))
+
+
+def adam_ratio(mean, std):
+    """mean / sqrt(mean**2 + std**2): where Adam's m_hat / sqrt(v_hat) heads for a
+    coordinate whose gradients have this mean and standard deviation (m_hat estimates the
+    mean, v_hat the second moment mean**2 + std**2). Between -1 and 1; about
+    mean / std when the noise dominates, about +-1 when it is absent."""
+    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return mean / np.sqrt(mean**2 + std**2)
+
+
+# --------------------------------------------------------------------------- the race
+
+RACE = {"curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
+        "optimizers": (("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.005, "momentum": 0.9}),
+                       ("adam", {"lr": 0.05}))}
+
+
+def race(sigma, steps=None, seed=0):
+    """SGD, heavy-ball momentum and Adam (the settings in `RACE`) on the same
+    `NoisyQuadratic` with noise `sigma` in both coordinates (100 copies, so the losses are
+    close to their expected values); a list of Trajectories. SGD and momentum have the same
+    effective step (lr / (1 - momentum) = 0.05); every run sees the same noise stream."""
+    problem = NoisyQuadratic(h=RACE["curvatures"], sigma=sigma, start=RACE["start"],
+                             copies=RACE["copies"], seed=seed)
+    runs = []
+    for name, hp in RACE["optimizers"]:
+        problem.reset()
+        runs.append(trajectory.run(optimizers.make(name, **hp), problem,
+                                   steps=RACE["steps"] if steps is None else steps))
+    return runs
+
+
+def _tail(traj):
+    """Mean loss over the last quarter of a run: where it hovers."""
+    losses = traj.losses
+    return float(np.mean(losses[-max(1, len(losses) // 4):]))
+
+
+SIGMAS = (0.0, 0.1, 0.3, 1.0, 3.0)
+
+
+def explore_noise(sigma=1.0):
+    """A slider for the noise level of `race`: loss curves of SGD, momentum and Adam and a
+    readout of where each hovers. Show it as the last expression of a cell."""
+    return NoiseExplorer(sigma)
+
+
+class NoiseExplorer:
+    """A noise-level slider over `race`. `set(sigma=...)` is what the slider runs;
+    `readout` the text lines; displaying it gives the live widget, a still PNG of the
+    current figure (for readers without a kernel) and the readout as text."""
+
+    def __init__(self, sigma=1.0):
+        self._slider = W.SelectionSlider(options=[(f"{s:g}", s) for s in SIGMAS],
+                                         value=SIGMAS[0], description="noise σ",
+                                         continuous_update=False,
+                                         style={"description_width": "60px"},
+                                         layout=W.Layout(width="330px"))
+        self.image = W.Image(format="png")
+        self._readout = W.HTML()
+        self.widget = W.VBox([self._slider, self.image, self._readout])
+        self.figure = Figure(figsize=(6.0, 3.2), dpi=80, layout="constrained")
+        self._ax = self.figure.subplots()
+        self._slider.observe(self._listener, names="value")
+        self.set(sigma=sigma)
+
+    def set(self, sigma):
+        """Run the race at noise level `sigma` (one of SIGMAS) and redraw."""
+        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)) \
+                or float(sigma) not in SIGMAS:
+            raise ValueError(f"sigma={sigma!r}: choose one of the slider's values {SIGMAS}.")
+        sigma = float(sigma)
+        if self._slider.value != sigma:
+            self._slider.value = sigma  # the listener redraws
+        else:
+            self._draw(sigma)
+
+    def _listener(self, change):
+        try:
+            self._draw(change["new"])
+        except Exception as err:  # a slider must never leave a traceback in a lesson
+            self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
+
+    def _draw(self, sigma):
+        self.runs = race(sigma)
+        self._ax.clear()
+        plots.loss_curves(self.runs, ax=self._ax,
+                          title=f"Noisy quadratic (curvatures 1 and 10), noise σ = {sigma:g}")
+        self._ax.set_ylim(1e-6, 1e2)
+        lines = []
+        for (name, hp), run in zip(RACE["optimizers"], self.runs):
+            settings = ", ".join(f"{k}={v:g}" for k, v in hp.items())
+            lines.append(f"{run.label} ({settings}): mean loss over the last "
+                         f"{RACE['steps'] // 4} steps {_tail(run):.3g}")
+        if sigma > 0:
+            lines.append(f"SGD's predicted floor lr σ²/(2(2 - lr h)), summed: "
+                         f"{floor(0.05, RACE['curvatures'], sigma):.3g}")
+        self.readout = lines
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        self._png = buf.getvalue()
+        self.image.value = self._png
+        self._readout.value = "<br>".join(html.escape(line) for line in lines)
+
+    @property
+    def png(self):
+        """The current figure as PNG bytes."""
+        return self._png
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        data = self.widget._repr_mimebundle_()
+        data["image/png"] = base64.b64encode(self.png).decode("ascii")
+        data["text/plain"] = "\n".join(self.readout)
+        return data
