@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 MAX_DEPTH = 3          # nesting of tuples, lists and dicts that is encoded
-MAX_ITEMS = 20         # items of one sequence or dict
+MAX_ITEMS = 100_000    # items of one sequence or dict (cases carry index lists, e.g. minibatch rows)
 
 
 # --------------------------------------------------------------------------- the value encoding

@@ -165,14 +165,14 @@ def test_grader_gives_solutions_full_marks_and_untouched_exercises_zero(tmp_path
                            "--json", str(tmp_path / "grades.json"), "-j", "2", "--seed", "7"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
-    with open(book, newline="", encoding="utf-8") as f:
-        rows = {Path(r["submission"]).stem: r for r in csv.DictReader(f)}
+    grades = json.loads((tmp_path / "grades.json").read_text())
+    rows = {Path(r["file"]).stem: r for r in grades["records"]}
     for name in NOTEBOOKS:
         solved, untouched = rows[f"solved_{name}"], rows[f"untouched_{name}"]
-        assert (solved["status"], solved["total"], solved["max"]) == ("graded", "10", "10"), solved
-        assert solved["reasons"] == "" and solved["flags"] == "", solved
-        assert (untouched["status"], untouched["total"]) == ("graded", "0"), untouched
-        reasons = untouched["reasons"].split(" | ")
+        assert (solved["graded"], solved["total"], solved["max"]) == (True, 10, 10), solved
+        assert all(a["reason"] == "" for a in solved["answers"]) and solved["flags"] == [], solved
+        assert (untouched["graded"], untouched["total"]) == (True, 0), untouched
+        reasons = [a["reason"] for a in untouched["answers"]]
         assert len(reasons) == len(checks.notebook_answers(name))
         assert all(r.endswith("not attempted yet") for r in reasons), reasons
     assert json.loads((tmp_path / "grades.json").read_text())["seed"] == 7
