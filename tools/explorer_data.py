@@ -41,6 +41,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from adamedu.widgets.explorer import (
+    divergence_mark,  # the kernel explorer's rule, shared
+)
+
 CALLS = ("explore", "explore_counterexample")
 Q = 10_000
 MAX_POINTS = 150
@@ -136,24 +140,6 @@ def readout_line(label, settings, traj):
     """One readout line, as the explorer writes it for these settings."""
     text = ", ".join(f"{k}={fmt(v)}" for k, v in settings.items())
     return f"{label} ({text}): {surface_result(traj)}"
-
-
-def divergence_mark(points, xlim, ylim):
-    """Where a diverged run is marked: its last point, or where it last left the window."""
-    inside = ((points[:, 0] >= xlim[0]) & (points[:, 0] <= xlim[1])
-              & (points[:, 1] >= ylim[0]) & (points[:, 1] <= ylim[1]))
-    if inside[-1] or not inside.any():
-        return points[-1]
-    k = len(inside) - 1 - int(np.argmax(inside[::-1]))
-    p, q = points[k], points[k + 1]
-    t = 1.0
-    for i, (lo, hi) in enumerate((xlim, ylim)):
-        d = q[i] - p[i]
-        if q[i] > hi and d > 0:
-            t = min(t, (hi - p[i]) / d)
-        elif q[i] < lo and d < 0:
-            t = min(t, (lo - p[i]) / d)
-    return p + t * (q - p)
 
 
 def loss_axis(surface, top=None):

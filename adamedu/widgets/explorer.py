@@ -93,7 +93,7 @@ def _inside(points, s):
             & (points[:, 1] >= s.ylim[0]) & (points[:, 1] <= s.ylim[1]))
 
 
-def _divergence_mark(points, xlim, ylim):
+def divergence_mark(points, xlim, ylim):
     """Where to mark a diverged run: its last point, or, if the run ended outside the
     window, the place where it left the window for the last time."""
     inside = ((points[:, 0] >= xlim[0]) & (points[:, 0] <= xlim[1])
@@ -550,7 +550,7 @@ class Explorer(_Sliders):
             diverged = traj.diverged_at is not None
             off_screen = not diverged and not _inside(pts[-1:], s)[0]
             if diverged or off_screen:  # where the path last leaves the window
-                end = _divergence_mark(pts, s.xlim, s.ylim)
+                end = divergence_mark(pts, s.xlim, s.ylim)
             else:
                 end = pts[-1]
             run.end.set_data([end[0]], [end[1]])
