@@ -28,6 +28,7 @@ from typing import Callable
 
 import nbformat
 import pytest
+from lab_page import open_and_run_all
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESSES = 10
@@ -138,21 +139,6 @@ CASES = {
     "lesson-07-counterexample": Case(partial(copy_lesson, "07_when_adam_fails.ipynb",
                                              "explore_counterexample("), **ONLINE),
 }
-
-
-def open_and_run_all(page, lab, notebook):
-    page.goto(lab.url(notebook) + "&reset")  # a fresh workspace: only this notebook open
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext")
-    page.evaluate("""async () => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        await panel.context.ready;
-        await panel.sessionContext.ready;
-        const ok = await window.jupyterapp.commands.execute("notebook:run-all-cells");
-        if (!ok) throw new Error("a cell failed while running all cells");
-    }""")
-    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session"
-                           ".kernel.status === 'idle'")
 
 
 def kernel_run(page, code):

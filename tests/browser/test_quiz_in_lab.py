@@ -5,6 +5,7 @@ to the radio buttons, picks an option with Space, tabs to the Check button and
 presses it, and reads the feedback: first a wrong answer, then the right one.
 """
 import nbformat
+from lab_page import open_and_run_all
 
 QUESTION = "Which is larger?"
 OPTIONS = ["one", "two", "three"]
@@ -21,19 +22,6 @@ def write_quiz_notebook(folder):
     return "quiz_check.ipynb"
 
 
-def run_all(page, lab, notebook):
-    page.goto(lab.url(notebook) + "&reset")
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext")
-    page.evaluate("""async () => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        await panel.context.ready;
-        await panel.sessionContext.ready;
-        const ok = await window.jupyterapp.commands.execute("notebook:run-all-cells");
-        if (!ok) throw new Error("a cell failed while running all cells");
-    }""")
-
-
 def tab_to(page, target, presses=6):
     """Press Tab until `target` has the focus."""
     for _ in range(presses):
@@ -44,7 +32,7 @@ def tab_to(page, target, presses=6):
 
 
 def test_predict_is_answered_with_the_keyboard(page, lab):
-    run_all(page, lab, write_quiz_notebook(lab.root))
+    open_and_run_all(page, lab, write_quiz_notebook(lab.root))
     quiz = page.locator(".adamedu-predict.widget-vbox, .adamedu-predict.jupyter-widgets").first
     quiz.wait_for()
     assert QUESTION in quiz.inner_text()
