@@ -172,6 +172,16 @@ class _Optimizer:
             theta, state = self._update(theta, grad, state)
         return _array(theta), state
 
+    def unchecked_step(self, theta, grad, state):
+        """``step`` without its argument checks or warning filter: the same arithmetic.
+
+        For a caller that has already checked the inputs (``trajectory.run`` in its
+        inner loop, under its own ``np.errstate``): theta and grad must be arrays of one
+        float dtype and shape, and state must come from ``init`` or ``step``.
+        """
+        theta, state = self._update(theta, grad, state)
+        return _array(theta), state
+
     def _zeros(self, theta):
         return np.zeros_like(theta)
 

@@ -46,11 +46,13 @@ class Surface:
             object.__setattr__(self, name, a)
 
     def _xy(self, theta):
+        """theta's two coordinates as Python floats (the same IEEE arithmetic as numpy's
+        float64 scalars, several times faster in the optimizers' inner loop)."""
         theta = np.asarray(theta, dtype=float)
         if theta.shape != (2,):
             raise ValueError(f"{self.name}: theta must be a point (theta_1, theta_2) of shape "
                              f"(2,), got shape {theta.shape}; the surfaces are 2-D.")
-        return theta[0], theta[1]
+        return theta.tolist()
 
     def loss(self, theta):
         """The loss at the point theta, a float."""
@@ -89,7 +91,7 @@ def quadratic(kappa=10.0, angle=0.0):
     kappa = _check("kappa", kappa, 1.0, "it is the ratio of the largest to the smallest curvature")
     angle = _check("angle", angle, -np.inf, "it is the rotation of the valley in degrees")
     a = np.deg2rad(angle)
-    c, s = np.cos(a), np.sin(a)
+    c, s = float(np.cos(a)), float(np.sin(a))
 
     def f(x, y):
         u, w = c * x + s * y, -s * x + c * y
@@ -119,7 +121,8 @@ def rosenbrock(a=1.0, b=100.0):
     b = _check("b", b, 0.0, "it is the steepness of the valley walls", strict=True)
 
     def f(x, y):
-        return (a - x) ** 2 + b * (y - x * x) ** 2
+        d, r = a - x, y - x * x  # squares as products: Python's float ** raises on overflow
+        return d * d + b * (r * r)
 
     def df(x, y):
         r = y - x * x

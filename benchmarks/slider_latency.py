@@ -16,7 +16,7 @@ draws `counterexample.plot`), a fourth for lesson 05's five-optimizer compare ex
 change, which redraws the loss axes of the cached background.
 Each figure is a median wall-clock time and, in brackets, the median CPU time of this
 process, which is what a busy machine (other processes on the same cores) inflates least.
-Targets: median update <= 25 ms and <= 1/3 of the naive rebuild.
+Targets, for every line: median update <= 25 ms and <= 1/3 of the naive rebuild.
 """
 import argparse
 import io
@@ -116,13 +116,14 @@ def main():
 
     steps = [100 + 5 * (k % 20) for k in range(1, args.repeats // 2 + 1)]
     redraw = _median_ms(lambda n: ex.set(steps=n), steps)
-    print(f"steps change (redraws the loss axes): explorer update {redraw[0]:.1f} ms "
+    print(f"steps change (redraws the loss axes' x axis): explorer update {redraw[0]:.1f} ms "
           f"({redraw[1]:.1f} ms CPU)")
     for kind, k in (("wall-clock", 0), ("CPU", 1)):
-        met = all(f[k] <= 25 and f[k] <= s[k] / 3
-                  for f, s in ((fast, slow), (fast_c, slow_c), (fast_o, slow_o)))
-        print(f"targets for single, compare and counterexample (update <= 25 ms and <= 1/3 "
-              f"of the naive rebuild), {kind}: {'met' if met else 'NOT met'}")
+        met = redraw[k] <= 25 and all(
+            f[k] <= 25 and f[k] <= s[k] / 3
+            for f, s in ((fast, slow), (fast_c, slow_c), (fast_o, slow_o), (fast_5, slow_5)))
+        print(f"targets for every line (update <= 25 ms, and <= 1/3 of the naive rebuild "
+              f"where there is one), {kind}: {'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -139,3 +139,23 @@ def test_surface_arrays_are_read_only():
     with pytest.raises(ValueError, match="read-only"):
         s.minima[0, 0] = 10.0
     assert surfaces.get("himmelblau").minima is not s.minima     # each call builds afresh
+
+
+@pytest.mark.parametrize("surface", VARIANTS, ids=IDS)
+def test_loss_and_grad_equal_float64_arithmetic_bit_for_bit(surface):
+    """loss and grad compute on Python floats for speed; the result must be exactly that
+    of numpy float64 scalars (and of the vectorised f on grids)."""
+    pts = sample_points(surface)
+    for x, y in pts:
+        assert surface.loss([x, y]) == float(surface.f(np.float64(x), np.float64(y)))
+        assert np.array_equal(surface.grad([x, y]),
+                              np.array(surface.df(np.float64(x), np.float64(y)), dtype=float))
+
+
+@pytest.mark.parametrize("surface", VARIANTS, ids=IDS)
+def test_overflow_gives_inf_or_nan_not_an_exception(surface):
+    with np.errstate(all="ignore"):
+        loss = surface.loss([1e200, -1e200])
+        grad = surface.grad([1e200, -1e200])
+    assert not np.isfinite(loss) or abs(loss) > 1e300
+    assert grad.shape == (2,)

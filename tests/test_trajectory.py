@@ -158,3 +158,24 @@ def test_a_problem_without_a_start_needs_one():
         run(optimizers.SGD(lr=0.1), Problem([1.0]))
     with pytest.raises(ValueError, match="loss at the start"):
         run(optimizers.SGD(lr=0.1), Problem([1.0], inf_loss_beyond=1.0), start=[2.0])
+
+
+def test_a_finite_gradient_whose_square_overflows_is_not_called_infinite():
+    # the loop's quick check (a finite sum of squares) fails here; the exact one passes
+    traj = run(optimizers.SGD(lr=1e-307), Problem([1.0, 1.0], huge_grad=True),
+               start=[1.0, 2.0], steps=3)
+    assert traj.diverged_at is None and traj.steps == 3
+
+
+def test_an_optimizer_without_unchecked_step_is_run_through_step():
+    class Halve:
+        label = "halve"
+
+        def init(self, theta):
+            return 0
+
+        def step(self, theta, grad, state):
+            return theta * 0.5, state + 1
+
+    traj = run(Halve(), Problem([1.0]), start=[8.0], steps=3, record_states=True)
+    assert traj.points[:, 0].tolist() == [8.0, 4.0, 2.0, 1.0] and traj.states == [0, 1, 2, 3]

@@ -481,8 +481,10 @@ class Explorer(_Sliders):
             self._artists += [run.path, run.end, run.curve, run.curve_end]
 
     def _draw_background(self):
-        """Contours, axes, ticks and labels, kept as an image. The contour panel and the
-        layout are redrawn only for a new surface; a steps change redraws the loss axes."""
+        """Contours, axes, ticks and labels, kept as an image. The contour panel, the
+        layout and the loss axes' y side are redrawn only for a new surface; a steps
+        change redraws only the loss axes' x axis (its ticks, grid and label), drawn last
+        in every image so that the picture does not depend on the order of changes."""
         s, steps = self._surface, self._steps.value
         ax, lx = self._ax_path, self._ax_loss
         lx.set_xlim(0, steps)
@@ -502,9 +504,12 @@ class Explorer(_Sliders):
             lx.set_visible(False)
             self._canvas.draw()
             lx.set_visible(True)
-            self._without_loss = self._canvas.copy_from_bbox(self.figure.bbox)
-        self._canvas.restore_region(self._without_loss)
-        lx.draw(self._canvas.get_renderer())
+            lx.xaxis.set_visible(False)
+            lx.draw(self._canvas.get_renderer())
+            lx.xaxis.set_visible(True)
+            self._without_steps = self._canvas.copy_from_bbox(self.figure.bbox)
+        self._canvas.restore_region(self._without_steps)
+        lx.xaxis.draw(self._canvas.get_renderer())
         self._background = self._canvas.copy_from_bbox(self.figure.bbox)
         self._bg_key = (s, steps)  # the surface itself, not its id: ids can be reused
 
