@@ -25,6 +25,7 @@ be (the row says why); 2 when nothing was graded (bad arguments, no notebooks fo
 130 when interrupted (the rows so far are written).
 """
 import argparse
+import csv
 import hashlib
 import json
 import math
@@ -596,6 +597,12 @@ def main(argv=None):
     if not pristine:
         print(f"no exercise notebooks in {opts.exercises}", file=sys.stderr)
         return 2
+    try:  # before any grading: a foreign file at the detail path stops the run at once
+        previous = gradebook.load_records(out=opts.out, detail=opts.detail,
+                                          json_path=opts.json_out) if opts.resume else []
+    except (ValueError, KeyError, OSError, csv.Error) as e:
+        print(f"cannot resume: {e}", file=sys.stderr)
+        return 2
     found, skipped = collect(opts.submissions)
     for line in skipped:
         print(line, file=sys.stderr)
@@ -607,8 +614,6 @@ def main(argv=None):
         k, n = opts.shard
         subs = [s for s in subs if int((s.sha256 or "0"), 16) % n == k - 1]
         print(f"shard {k}/{n}: {len(subs)} of {len(found)} submissions", file=sys.stderr)
-    previous = gradebook.load_records(out=opts.out, detail=opts.detail,
-                                      json_path=opts.json_out) if opts.resume else []
     done_keys = {(r.get("file"), r.get("sha256")) for r in previous}
     todo = [s for s in subs if (s.file, s.sha256) not in done_keys]
     if opts.resume:

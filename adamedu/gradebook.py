@@ -10,6 +10,9 @@ The grader hands over one record per graded notebook, a JSON-serialisable dict::
 
 `write_outputs` turns the records into four files, each replaced atomically (a reader
 always finds a complete file), and `load_records` reads them back (for ``--resume``).
+`merge` joins the runs of a class graded in shards (``--shard K/N`` on several machines)::
+
+    python -m adamedu.gradebook part1.csv part2.csv --out gradebook.csv [--report r.html]
 
 Who is the student? `student_of` applies these rules, first match wins:
 
@@ -30,6 +33,7 @@ Who is the student? `student_of` applies these rules, first match wins:
 Names are compared ignoring case. When a student has several files for one exercise, the
 best graded one counts and the flags say so.
 """
+import argparse
 import csv
 import html
 import io
@@ -37,6 +41,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -44,7 +49,7 @@ from pathlib import Path
 from adamedu import checks
 
 __all__ = ["EXERCISES", "counted_files", "default_detail", "detail_rows", "gradebook_rows",
-           "load_records", "mistake_table", "report_html", "student_of", "write_outputs"]
+           "load_records", "merge", "mistake_table", "report_html", "student_of", "write_outputs"]
 
 EXERCISES = tuple(dict.fromkeys(a.notebook for a in checks.ANSWERS))
 DETAIL_COLUMNS = ("student", "exercise", "file", "root", "sha256", "graded", "error",
@@ -147,10 +152,16 @@ def _brief(reason):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _by_path(records):
+    """records ordered by (root, file), stably: outputs do not depend on which worker
+    finished first, so a sharded class merges into exactly the unsharded gradebook."""
+    return sorted(records, key=lambda r: (r.get("root", ""), r["file"]))
+
+
 def _latest(records):
     """One record per file: the last one (a file regraded after it changed replaces the
-    earlier grading of the same path)."""
-    return list({(r.get("root", ""), r["file"]): r for r in records}.values())
+    earlier grading of the same path), in path order."""
+    return _by_path({(r.get("root", ""), r["file"]): r for r in records}.values())
 
 
 def _students(records):
@@ -224,7 +235,7 @@ def gradebook_rows(records):
 def detail_rows(records):
     """The long-format detail: one row per answer (one row for a file with no answers)."""
     rows = []
-    for r in records:
+    for r in _by_path(records):
         student = student_of(r)[0]
         common = {"student": student, "exercise": r.get("exercise") or "", "file": r["file"],
                   "root": r.get("root", ""), "sha256": r.get("sha256", ""),
@@ -308,6 +319,70 @@ def load_records(out, detail=None, json_path=None):
     if json_path and Path(json_path).exists():
         return json.loads(Path(json_path).read_text(encoding="utf-8"))["records"]
     return []
+
+
+def _is_detail(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f), [])
+    return all(c in header for c in DETAIL_COLUMNS)
+
+
+def merge(parts):
+    """The records of several grading runs (shards of one class) as one list.
+
+    Each part is a run's gradebook CSV (its detail file, written beside it, is read) or
+    that detail CSV itself. A file graded in two parts counts once if both gradings agree;
+    raises ValueError naming the file when they do not (the same path graded with other
+    contents or results: not shards of one run) or when a part cannot be read.
+    """
+    merged = {}
+    for part in map(Path, parts):
+        if not part.is_file():
+            raise ValueError(f"{part}: no such file")
+        detail = part if _is_detail(part) else default_detail(part)
+        if not detail.is_file():
+            raise ValueError(f"{part} is not a detail file, and there is no {detail} beside "
+                             f"it (each grading run writes one)")
+        for r in _records_from_detail(detail):
+            key = (r["root"], r["file"])
+            if merged.setdefault(key, r) != r:
+                what = "contents" if merged[key]["sha256"] != r["sha256"] else "results"
+                raise ValueError(f"{Path(r['root'], r['file'])} was graded twice with different "
+                                 f"{what} ({detail}): merge the shards of one run only")
+    return list(merged.values())
+
+
+def main(argv=None):
+    """``python -m adamedu.gradebook PART ... --out gradebook.csv``: merge shards."""
+    p = argparse.ArgumentParser(prog="python -m adamedu.gradebook",
+                                description="Merge the gradebooks of a class graded in "
+                                            "shards (python -m adamedu.grade --shard K/N).")
+    p.add_argument("parts", nargs="+", metavar="PART",
+                   help="each shard's gradebook CSV (or its detail CSV)")
+    p.add_argument("--out", required=True, help="the merged gradebook CSV")
+    p.add_argument("--detail", help="merged detail CSV (default: the --out name with _detail)")
+    p.add_argument("--json", dest="json_out", metavar="PATH", help="also write JSON")
+    p.add_argument("--report", metavar="PATH", help="also write the HTML class report")
+    opts = p.parse_args(argv)
+    outs = [Path(x) for x in (opts.out, opts.detail or default_detail(opts.out),
+                              opts.json_out, opts.report) if x]
+    ins = {Path(x).resolve() for x in opts.parts}
+    ins |= {default_detail(x).resolve() for x in opts.parts}
+    for o in outs:
+        if o.resolve() in ins or o.is_dir() or not o.parent.is_dir():
+            p.exit(2, f"{p.prog}: error: cannot write {o}: it is one of the parts, a folder, "
+                      f"or in a folder that does not exist\n")
+    if len({o.resolve() for o in outs}) < len(outs):
+        p.exit(2, f"{p.prog}: error: two outputs are the same file\n")
+    try:
+        records = merge(opts.parts)
+    except (ValueError, OSError, csv.Error, UnicodeDecodeError) as e:
+        p.exit(2, f"{p.prog}: error: {e}\n")
+    write_outputs(records, opts.out, detail=opts.detail, json_path=opts.json_out,
+                  report=opts.report, meta={"merged_from": [str(x) for x in opts.parts]})
+    print(f"wrote {opts.out}: {len(records)} submissions from {len(opts.parts)} parts",
+          file=sys.stderr)
+    return 0
 
 
 def _records_from_detail(path):
@@ -493,3 +568,7 @@ def _answer(name):
         return checks.by_name(name)
     except KeyError:
         return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -490,3 +490,27 @@ def test_harness_cell_runs_the_module_in_a_private_namespace(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"value": {"float": 2.0}}}
     assert namespace["encode"] == "the student's own" and "_adamedu_ns" not in namespace
 
+
+
+def test_resume_over_a_foreign_detail_file_stops_before_grading(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "a_ex05.ipynb").write_text('{"cells": []}')
+    foreign = tmp_path / "g_detail.csv"
+    foreign.write_text("name,score\nx,1\n")
+    code, err = _grade([subs, "--out", tmp_path / "g.csv", "--resume", "--sandbox", "off"])
+    assert code == 2 and err.startswith("cannot resume: ") and len(err.splitlines()) == 1
+    assert "not a detail file written by adamedu.grade" in err
+    assert foreign.read_text() == "name,score\nx,1\n" and not (tmp_path / "g.csv").exists()
+
+
+def test_a_graded_class_split_by_the_shard_rule_merges_back_byte_for_byte(batch, tmp_path):
+    records = list(batch["data"]["records"])
+    parts = []
+    for k in range(1, 4):
+        part = [r for r in records if int(r["sha256"] or "0", 16) % 3 == k - 1]
+        gradebook.write_outputs(part, tmp_path / f"g{k}.csv")
+        parts.append(str(tmp_path / f"g{k}.csv"))
+    with contextlib.redirect_stderr(io.StringIO()):
+        assert gradebook.main([*parts, "--out", str(tmp_path / "merged.csv")]) == 0
+    assert (tmp_path / "merged.csv").read_bytes() == batch["gradebook"]

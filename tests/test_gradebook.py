@@ -79,7 +79,7 @@ def test_flat_files_named_as_lms_downloads_name_them(tmp_path):
         HEADER,
         ["alice", "10", "10", "20", "20", "", ""],
         ["bob", "", "4", "4", "20",
-         ("ex05_adam: 2 files (bob-ex05-final.ipynb, bob-ex05-final (1).ipynb); "
+         ("ex05_adam: 2 files (bob-ex05-final (1).ipynb, bob-ex05-final.ipynb); "
           "bob-ex05-final.ipynb counts"), "adam_step 0/6 (eps_inside_root)"],
         ["dave", "", "10", "10", "20", "", ""],
         ["Erin", "9", "", "9", "20", "", "accumulator 0/1 (not correct)"],
@@ -190,7 +190,7 @@ def test_no_cell_starts_a_spreadsheet_formula(tmp_path):
     rows = read_csv(out) + read_csv(gradebook.default_detail(out))
     assert not [c for row in rows for c in row if c and c[0] in "=+-@\t\r"]
     assert [r[0] for r in read_csv(out)[1:]] == ["''quoted'", "'+1", "'=HYPERLINK(1)"]
-    assert gradebook.load_records(out) == records
+    assert gradebook.load_records(out) == sorted(records, key=lambda r: r["file"])  # path order
 
 
 def test_resume_refuses_a_file_it_did_not_write(tmp_path):
@@ -331,3 +331,66 @@ def test_student_text_is_escaped_in_the_report():
 def test_an_empty_class_still_gives_a_page():
     page = _report([])[0]
     assert "No graded files yet." in page and "No diagnosed mistakes." in page
+
+
+def test_outputs_do_not_depend_on_the_order_records_arrive_in(tmp_path):
+    """Workers finish in any order; two files of one student tie on points."""
+    records = [rec("alice_ex05.ipynb"), rec("alice_ex05 (1).ipynb"), rec("bob_ex03.ipynb",
+               exercise="ex03_adagrad", lost={"adagrad_step": ADAGRAD_EPS}), rec("carol_ex05.ipynb")]
+    outputs = set()
+    for order in itertools.permutations(records):
+        out = tmp_path / "g.csv"
+        gradebook.write_outputs(order, out)
+        outputs.add(out.read_bytes() + gradebook.default_detail(out).read_bytes())
+    assert len(outputs) == 1
+
+
+def _merge(*args):
+    with pytest.raises(SystemExit) as stop:
+        gradebook.main([str(a) for a in args])
+    return stop.value.code
+
+
+def test_merge_joins_shards_into_the_unsharded_gradebook(tmp_path, capsys):
+    records = [rec(f"s{i:02d}_ex05.ipynb", lost={"adam_step": EPS} if i % 3 else None)
+               for i in range(12)] + [rec("junk.ipynb", exercise=None, graded=False,
+                                          error="the file is empty")]
+    gradebook.write_outputs(records, tmp_path / "all.csv")
+    parts = []
+    for k in range(3):  # the grader's shard rule
+        part = [r for r in records if int(r["sha256"], 16) % 3 == k]
+        gradebook.write_outputs(part, tmp_path / f"part{k}.csv")
+        parts.append(tmp_path / f"part{k}.csv")
+    parts[2] = gradebook.default_detail(parts[2])  # a detail file is accepted as a part
+    assert gradebook.main([*map(str, parts), "--out", str(tmp_path / "m.csv"),
+                           "--report", str(tmp_path / "m.html")]) == 0
+    assert (tmp_path / "m.csv").read_bytes() == (tmp_path / "all.csv").read_bytes()
+    assert (gradebook.default_detail(tmp_path / "m.csv").read_bytes()
+            == gradebook.default_detail(tmp_path / "all.csv").read_bytes())
+    assert "13 submissions from 3 parts" in capsys.readouterr().err
+    # the same part twice is harmless: identical gradings count once
+    assert gradebook.main([str(parts[0]), str(parts[0]), str(parts[1]), str(parts[2]),
+                           "--out", str(tmp_path / "m2.csv")]) == 0
+    assert (tmp_path / "m2.csv").read_bytes() == (tmp_path / "all.csv").read_bytes()
+
+
+def test_merge_refuses_what_is_not_shards_of_one_run(tmp_path, capsys):
+    gradebook.write_outputs([rec("alice_ex05.ipynb", sha="1" * 64)], tmp_path / "a.csv")
+    gradebook.write_outputs([rec("alice_ex05.ipynb", sha="2" * 64)], tmp_path / "b.csv")
+    gradebook.write_outputs([rec("alice_ex05.ipynb", sha="1" * 64, lost={"adam_step": EPS})],
+                            tmp_path / "c.csv")
+    (tmp_path / "foreign.csv").write_text("name,score\nx,1\n")
+    cases = {
+        "graded twice with different contents": ["a.csv", "b.csv", "--out", "m.csv"],
+        "graded twice with different results": ["a.csv", "c.csv", "--out", "m.csv"],
+        "missing.csv: no such file": ["a.csv", "missing.csv", "--out", "m.csv"],
+        "there is no": ["foreign.csv", "--out", "m.csv"],
+        "it is one of the parts": ["a.csv", "b.csv", "--out", "a.csv"],
+        "in a folder that does not exist": ["a.csv", "--out", "nowhere/m.csv"],
+        "two outputs are the same file": ["a.csv", "--out", "m.csv", "--json", "m.csv"],
+    }
+    for message, args in cases.items():
+        code = _merge(*(a if a.startswith("--") else tmp_path / a for a in args))
+        err = capsys.readouterr().err
+        assert code == 2 and message in err and len(err.strip().splitlines()) == 1, (message, err)
+        assert not (tmp_path / "m.csv").exists()
