@@ -1,11 +1,11 @@
-"""exercises/ is exactly what `python -m adamedu.assign` makes from solutions/."""
+"""exercises/ is exactly what `python -m adamedu.course.assign` makes from solutions/."""
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from adamedu import assign, checks
+from adamedu.course import answers, assign
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.ipynb"))
@@ -34,7 +34,7 @@ def test_exercise_notebooks_are_student_ready(path):
     assert [c["id"] for c in nb["cells"]] == [c["id"] for c in solution["cells"]]
     answers = [c for c in nb["cells"] if c["id"].startswith("answer-")]
     assert {c["id"] for c in answers} == {f"answer-{a.name}"
-                                         for a in checks.notebook_answers(path.stem)}
+                                         for a in answers.notebook_answers(path.stem)}
     for cell in nb["cells"]:
         text = "".join(cell["source"])
         assert "SOLUTION" not in text and "### HINT" not in text
@@ -96,4 +96,4 @@ def test_solutions_pass_every_check_in_their_stored_outputs(path):
         name = cell["id"][len("check-"):]
         assert text.startswith(f"✓ {name}: "), (cell["id"], text)
         checked.add(name)
-    assert checked == {a.name for a in checks.notebook_answers(path.stem)}
+    assert checked == {a.name for a in answers.notebook_answers(path.stem)}

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from adamedu import checks
+from adamedu.course import check
 
 
 def _adam(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, *, t_late=False,
@@ -55,7 +55,7 @@ def _momentum(theta, grad, buf, lr, momentum, *, form):
 
 
 def _check_output(capsys, name, answer):
-    getattr(checks, name)(answer)
+    getattr(check, name)(answer)
     return capsys.readouterr().out
 
 

@@ -2,7 +2,7 @@
 and the autograder gives the solutions full marks and the untouched exercises zero.
 
 The slips are written here the way a student would write them, independently of the
-mistake models in `adamedu.checks`.
+mistake models in `adamedu.course.answers`.
 """
 import csv
 import json
@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamedu import checks, models
+from adamedu import models
+from adamedu.course import answers, check
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ["ex02_noisy_gradients", "ex06_adam_in_practice", "ex09_memory_and_scale"]
@@ -21,7 +22,7 @@ MODEL = models.SoftmaxRegression(n_features=64, n_classes=10)
 
 
 def _output(capsys, name, answer):
-    getattr(checks, name)(answer)
+    getattr(check, name)(answer)
     return capsys.readouterr().out
 
 
@@ -128,7 +129,7 @@ def test_a_wrong_value_gets_a_hint(capsys, name, value, expected):
 def test_hints_for_values_never_give_the_number(capsys):
     """A value answer's hints describe the idea; none contains the expected value."""
     for name in NOTEBOOKS:
-        for answer in checks.notebook_answers(name):
+        for answer in answers.notebook_answers(name):
             if answer.kind != "value" or isinstance(answer.expected, bool):
                 continue
             texts = [answer.hint] + [hint for _, hint in answer.wrong]
@@ -151,7 +152,7 @@ def test_right_answers_pass_and_stubs_say_not_attempted(capsys):
 
 def test_each_new_notebook_is_worth_ten_points():
     for name in NOTEBOOKS:
-        assert sum(a.points for a in checks.notebook_answers(name)) == 10, name
+        assert sum(a.points for a in answers.notebook_answers(name)) == 10, name
 
 
 def test_grader_gives_solutions_full_marks_and_untouched_exercises_zero(tmp_path):
@@ -161,8 +162,9 @@ def test_grader_gives_solutions_full_marks_and_untouched_exercises_zero(tmp_path
         (subs / f"solved_{name}.ipynb").write_bytes((ROOT / "solutions" / f"{name}.ipynb").read_bytes())
         (subs / f"untouched_{name}.ipynb").write_bytes((ROOT / "exercises" / f"{name}.ipynb").read_bytes())
     book = tmp_path / "gradebook.csv"
-    proc = subprocess.run([sys.executable, "-m", "adamedu.grade", str(subs), "--out", str(book),
-                           "--json", str(tmp_path / "grades.json"), "-j", "2", "--seed", "7"],
+    proc = subprocess.run([sys.executable, "-m", "adamedu.course.grade", str(subs), "--out", str(book),
+                           "--json", str(tmp_path / "grades.json"), "-j", "2", "--seed", "7",
+                           "--exercises", str(ROOT / "exercises")],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     grades = json.loads((tmp_path / "grades.json").read_text())
@@ -173,6 +175,6 @@ def test_grader_gives_solutions_full_marks_and_untouched_exercises_zero(tmp_path
         assert all(a["reason"] == "" for a in solved["answers"]) and solved["flags"] == [], solved
         assert (untouched["graded"], untouched["total"]) == (True, 0), untouched
         reasons = [a["reason"] for a in untouched["answers"]]
-        assert len(reasons) == len(checks.notebook_answers(name))
+        assert len(reasons) == len(answers.notebook_answers(name))
         assert all(r.endswith("not attempted yet") for r in reasons), reasons
     assert json.loads((tmp_path / "grades.json").read_text())["seed"] == 7

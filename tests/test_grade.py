@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamedu import checks, grade, gradebook, harness, sandbox
+from adamedu.course import answers, check, grade, gradebook, harness, judge, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("grading_corpus", ROOT / "tests/grading_corpus/build.py")
@@ -38,7 +38,7 @@ needs_bwrap = pytest.mark.skipif(BWRAP is None and not REQUIRED,
 def _tree_hash():
     """The grader's own files and the notebooks it reads."""
     h = hashlib.sha256()
-    files = [ROOT / "adamedu" / f for f in ("grade.py", "harness.py", "sandbox.py")]
+    files = [ROOT / "adamedu" / "course" / f for f in ("grade.py", "harness.py", "sandbox.py")]
     for p in files + sorted((ROOT / "solutions").glob("*")) + sorted((ROOT / "exercises").glob("*")):
         h.update(str(p).encode() + p.read_bytes())
     return h.hexdigest()
@@ -61,9 +61,12 @@ def _alive(needle):
     return found
 
 
+EXERCISES = ["--exercises", str(ROOT / "exercises")]
+
+
 def _grade(args):
     with contextlib.redirect_stderr(io.StringIO()) as err:
-        code = grade.main([str(a) for a in args])
+        code = grade.main([str(a) for a in args] + EXERCISES)
     return code, err.getvalue()
 
 
@@ -291,9 +294,10 @@ def test_a_killed_run_keeps_its_rows_and_resume_grades_the_rest(tmp_path):
     for name, src in zip(names, ("solutions/ex03_adagrad.ipynb", "solutions/ex04_rmsprop.ipynb",
                                  "exercises/ex03_adagrad.ipynb")):
         (subs / name).write_bytes((ROOT / src).read_bytes())
-    args = [str(subs), "-j", "1", "--out", str(out / "g.csv"), "--json", str(out / "g.json")]
+    args = [str(subs), "-j", "1", "--out", str(out / "g.csv"), "--json", str(out / "g.json"),
+            *EXERCISES]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "adamedu.grade", *args], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "adamedu.course.grade", *args], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while not gradebook.load_records(out=out / "g.csv") and time.monotonic() < deadline:
@@ -343,7 +347,7 @@ BAD = {
 def test_bad_arguments_fail_fast_with_one_line(one, case, capsys):
     tmp, sub = one
     extra, message = BAD[case]
-    argv = [str(sub)] + [a.format(tmp=tmp) for a in extra]
+    argv = [str(sub)] + [a.format(tmp=tmp) for a in extra] + EXERCISES
     if "--out" not in extra:
         argv += ["--out", str(tmp / "g.csv")]
     with pytest.raises(SystemExit) as e:
@@ -351,6 +355,14 @@ def test_bad_arguments_fail_fast_with_one_line(one, case, capsys):
     err = capsys.readouterr().err
     assert e.value.code == 2 and message in err and err.count("\n") == 1, err
     assert sub.read_text() == "{}" and not (tmp / "g.csv").exists()
+
+
+def test_the_exercises_folder_defaults_to_the_current_folders(one, monkeypatch, capsys):
+    tmp, sub = one
+    monkeypatch.chdir(tmp)
+    with pytest.raises(SystemExit) as e:
+        grade.main([str(sub), "--out", str(tmp / "g.csv")])
+    assert e.value.code == 2 and "--exercises exercises is not a folder" in capsys.readouterr().err
 
 
 def test_an_empty_folder_is_an_error_not_an_empty_gradebook(tmp_path):
@@ -405,7 +417,7 @@ def _cell(cid, source, tags=()):
 
 
 def test_answers_are_found_as_the_notebook_runs_them():
-    answer = checks.by_name("adam_step")
+    answer = answers.by_name("adam_step")
     head = "def adam_step(theta):\n"
     by_tag = {"cells": [_cell("x", "B", ["answer-adam_step"])]}
     by_def = {"cells": [{"cell_type": "code", "source": "import numpy\n" + head}]}
@@ -444,7 +456,7 @@ def test_memorized_answers_pass_in_the_notebook_but_not_the_grader(batch):
     namespace = {"np": np}
     exec(cell["source"], namespace)
     with contextlib.redirect_stdout(io.StringIO()) as out:
-        checks.adam_step(namespace["adam_step"])
+        check.adam_step(namespace["adam_step"])
     assert out.getvalue().startswith("✓")
     adam = next(a for a in batch["records"]["memorized_ex05.ipynb"]["answers"]
                 if a["answer"] == "adam_step")
@@ -463,7 +475,7 @@ def test_decode_reverses_encode():
 
 
 def test_call_answer_records_what_the_scorer_judges(tmp_path):
-    answer = checks.by_name("adam_step")
+    answer = answers.by_name("adam_step")
     cases = answer.cases(np.random.default_rng(0))
     spec = {"kind": "function", "params": list(answer.params), "lookup": "adam_step",
             "cases": [{k: harness.encode(v) for k, v in c.items()} for c in cases],
@@ -477,7 +489,7 @@ def test_call_answer_records_what_the_scorer_judges(tmp_path):
     raw = json.loads((tmp_path / "r.json").read_text())["results"]
     for case, r in zip(cases, raw, strict=True):
         outcome = {"value": harness.decode(r["value"]), "mutated": []}
-        assert checks.judge(answer, case, outcome) is None
+        assert judge.judge(answer, case, outcome) is None
     harness.call_answer({}, dict(spec, kind="value", lookup="X"))
     assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"missing": True}}
 
@@ -500,7 +512,7 @@ def test_resume_over_a_foreign_detail_file_stops_before_grading(tmp_path):
     foreign.write_text("name,score\nx,1\n")
     code, err = _grade([subs, "--out", tmp_path / "g.csv", "--resume", "--sandbox", "off"])
     assert code == 2 and err.startswith("cannot resume: ") and len(err.splitlines()) == 1
-    assert "not a detail file written by adamedu.grade" in err
+    assert "not a detail file written by adamedu.course.grade" in err
     assert foreign.read_text() == "name,score\nx,1\n" and not (tmp_path / "g.csv").exists()
 
 

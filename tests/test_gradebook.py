@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from adamedu import checks, gradebook
+from adamedu.course import answers, gradebook, judge
 
 EPS = ("case 1 of 6: theta differs by up to 0.05. Hint: eps belongs outside the square root: "
        "divide by sqrt(...) + eps, not sqrt(... + eps)")
@@ -25,14 +25,14 @@ def rec(file, root="subs", exercise="ex05_adam", lost=None, graded=True, error="
     """A record as the grader writes it; lost: {answer: reason} for the answers scored 0."""
     answers = []
     if graded:
-        for a in checks.notebook_answers(exercise):
+        for a in answers.notebook_answers(exercise):
             reason = (lost or {}).get(a.name, "")
             answers.append({"answer": a.name, "points": 0.0 if reason else float(a.points),
                             "max": float(a.points), "reason": reason})
     return {"file": file, "root": root, "sha256": sha or f"{abs(hash(file)):064x}"[:64],
             "exercise": exercise, "graded": graded, "error": error, "answers": answers,
             "total": float(sum(a["points"] for a in answers)),
-            "max": float(sum(a.points for a in checks.notebook_answers(exercise or ""))),
+            "max": float(sum(a.points for a in answers.notebook_answers(exercise or ""))),
             "flags": list(flags)}
 
 
@@ -52,7 +52,7 @@ def test_a_folder_per_student(tmp_path):
         rec("bob/ex05_adam (2).ipynb", lost={"adam_step": NO_BIAS},
             flags=["cell answer-adam_step: imports os"]),
         rec("Carol Smith_4711_assignsubmission_file_/ex05_adam.ipynb",
-            lost={"m_hat_first": checks.NOT_ATTEMPTED}),
+            lost={"m_hat_first": judge.NOT_ATTEMPTED}),
     ]
     gradebook.write_outputs(records, tmp_path / "gradebook.csv")
     assert read_csv(tmp_path / "gradebook.csv") == [
@@ -195,7 +195,7 @@ def test_no_cell_starts_a_spreadsheet_formula(tmp_path):
 
 def test_resume_refuses_a_file_it_did_not_write(tmp_path):
     (tmp_path / "g_detail.csv").write_text("submission,notebook,status\nx.ipynb,ex05_adam,graded\n")
-    with pytest.raises(ValueError, match="not a detail file written by adamedu.grade"):
+    with pytest.raises(ValueError, match="not a detail file written by adamedu.course.grade"):
         gradebook.load_records(tmp_path / "g.csv")
 
 
@@ -277,15 +277,15 @@ def class_of_five():
 
 def test_the_report_ranks_mistakes_by_students():
     assert gradebook.mistake_table(class_of_five()) == [
-        ("eps_inside_root", 3, ["adagrad_step", "adam_step"], checks.MISTAKES["eps_inside_root"]),
-        ("m_not_m_hat", 1, ["m_hat_first"], checks.MISTAKES["m_not_m_hat"]),
-        ("no_bias_correction", 1, ["adam_step"], checks.MISTAKES["no_bias_correction"]),
+        ("eps_inside_root", 3, ["adagrad_step", "adam_step"], judge.MISTAKES["eps_inside_root"]),
+        ("m_not_m_hat", 1, ["m_hat_first"], judge.MISTAKES["m_not_m_hat"]),
+        ("no_bias_correction", 1, ["adam_step"], judge.MISTAKES["no_bias_correction"]),
     ]
     page, _ = _report(class_of_five())
     table = page.split("<h2>Mistakes, most common first</h2>")[1].split("</table>")[0]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
     assert cells[:4] == ["eps_inside_root", "3", "adagrad_step, adam_step",
-                         checks.MISTAKES["eps_inside_root"].replace("'", "&#x27;")]
+                         judge.MISTAKES["eps_inside_root"].replace("'", "&#x27;")]
     assert "3 of 5" not in page and "1 of 4" in page  # pass rate of adam_step: dave only
 
 
@@ -295,7 +295,7 @@ def test_the_report_counts_each_student_once_per_exercise():
     records = [rec("bob_ex05.ipynb", lost={"adam_step": EPS}), rec("bob_ex05 (1).ipynb"),
                rec("carol_ex05.ipynb", lost={"adam_step": EPS})]
     assert gradebook.mistake_table(records) == [
-        ("eps_inside_root", 1, ["adam_step"], checks.MISTAKES["eps_inside_root"])]
+        ("eps_inside_root", 1, ["adam_step"], judge.MISTAKES["eps_inside_root"])]
     assert [(s, e, r["file"]) for s, e, r in gradebook.counted_files(records)] == [
         ("bob", "ex05_adam", "bob_ex05 (1).ipynb"), ("carol", "ex05_adam", "carol_ex05.ipynb")]
     page = _report(records)[0]

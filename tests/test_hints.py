@@ -13,10 +13,10 @@ import re
 import numpy as np
 import pytest
 
-from adamedu import checks
+from adamedu.course import answers, check, judge
 
-VALUES = [a for a in checks.ANSWERS if a.kind == "value" and not isinstance(a.expected, bool)]
-FUNCTIONS = [a for a in checks.ANSWERS if a.kind == "function"]
+VALUES = [a for a in answers.ANSWERS if a.kind == "value" and not isinstance(a.expected, bool)]
+FUNCTIONS = [a for a in answers.ANSWERS if a.kind == "function"]
 
 _TOKEN = re.compile(r"\s*((?<![A-Za-z_\d])\d+(?:\.\d*)?(?:e-?\d+)?|\.\d+|\*\*|[-+*/()]|(?:np\.|math\.)?sqrt)")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -75,9 +75,9 @@ def _hints(answer):
     """Every text a student can get back for a wrong value: the judge's own words."""
     texts = [answer.hint] + [hint for _, hint in answer.wrong]
     for wrong, _ in answer.wrong:
-        texts.append(checks.judge(answer, {}, checks.outcome_of(wrong)))
+        texts.append(judge.judge(answer, {}, judge.outcome_of(wrong)))
     for factor in (0.5, 0.97, 1.03, 2.0, -1.0):  # unrecognised, near-miss and far-off values
-        texts.append(checks.judge(answer, {}, checks.outcome_of(answer.expected * factor)))
+        texts.append(judge.judge(answer, {}, judge.outcome_of(answer.expected * factor)))
     return texts
 
 
@@ -86,23 +86,23 @@ def test_no_hint_hands_over_the_value(answer):
     for text in _hints(answer):
         assert text, "a wrong value must get a reason"
         for v in numeric_subexpressions(text):
-            assert not math.isclose(v, answer.expected, rel_tol=checks.VALUE_RTOL), \
+            assert not math.isclose(v, answer.expected, rel_tol=judge.VALUE_RTOL), \
                 f"{answer.name}: {text!r} contains arithmetic giving {v:g}"
 
 
-@pytest.mark.parametrize("answer", [a for a in checks.ANSWERS if a.kind == "value"],
+@pytest.mark.parametrize("answer", [a for a in answers.ANSWERS if a.kind == "value"],
                          ids=lambda a: a.name)
 def test_every_recognised_wrong_value_is_a_known_mistake(answer):
     for wrong, hint in answer.wrong:
-        reason = checks.judge(answer, {}, checks.outcome_of(wrong))
+        reason = judge.judge(answer, {}, judge.outcome_of(wrong))
         assert reason.endswith(hint)
-        assert checks.mistake_of(reason) in checks.MISTAKES, \
-            f"{reason!r}: give the hint an id with _mistake(id, hint) in checks.py"
+        assert judge.mistake_of(reason) in judge.MISTAKES, \
+            f"{reason!r}: give the hint an id with _mistake(id, hint) in answers.py"
 
 
 def _first_failure(answer, fn):
-    for case in answer.cases(np.random.default_rng(checks._seed(answer.name))):
-        reason = checks.judge(answer, case, checks.run_function(fn, case, answer.params))
+    for case in answer.cases(np.random.default_rng(check._seed(answer.name))):
+        reason = judge.judge(answer, case, judge.run_function(fn, case, answer.params))
         if reason:
             return case, reason
     return None, None
@@ -124,14 +124,14 @@ def test_each_modelled_slip_is_diagnosed_as_its_mistake(answer, index):
     the first step; at t = 0 a late t divides by zero, which proves nothing)."""
     hint, model = answer.mistakes[index]
     fn, named = _model_fn(answer, model), []
-    for case in answer.cases(np.random.default_rng(checks._seed(answer.name))):
-        reason = checks.judge(answer, case, checks.run_function(fn, case, answer.params))
+    for case in answer.cases(np.random.default_rng(check._seed(answer.name))):
+        reason = judge.judge(answer, case, judge.run_function(fn, case, answer.params))
         if reason and not reason.startswith("raised") and "NaN or inf" not in reason:
-            assert checks.mistake_of(reason) in checks.MISTAKES, \
-            f"{reason!r}: give the hint an id with _mistake(id, hint) in checks.py"
-            named.append(checks.mistake_of(reason))
+            assert judge.mistake_of(reason) in judge.MISTAKES, \
+            f"{reason!r}: give the hint an id with _mistake(id, hint) in answers.py"
+            named.append(judge.mistake_of(reason))
     assert named, "the slip passes every case"
-    assert checks.mistake_of(f"x. Hint: {hint}") in named, \
+    assert judge.mistake_of(f"x. Hint: {hint}") in named, \
         f"{hint!r} is never diagnosed, or has no id (give it one with _mistake(id, hint))"
 
 
@@ -139,19 +139,19 @@ def test_in_place_updates_and_rounded_values_have_ids():
     def in_place(theta, grad, lr):
         theta -= lr * grad
         return theta
-    _, reason = _first_failure(checks.by_name("gd_step"), in_place)
-    assert checks.mistake_of(reason) == "in_place_update"
-    assert checks.mistake_of(f"case 2 of 4: {reason}") == "in_place_update"  # as the grader says
-    reason = checks.judge(checks.by_name("no_bias_first_step"), {}, checks.outcome_of(3.2))
-    assert checks.mistake_of(reason) == "value_rounded"
-    assert checks.mistake_of("raised ValueError: boom") is None
-    assert checks.mistake_of("") is None
+    _, reason = _first_failure(answers.by_name("gd_step"), in_place)
+    assert judge.mistake_of(reason) == "in_place_update"
+    assert judge.mistake_of(f"case 2 of 4: {reason}") == "in_place_update"  # as the grader says
+    reason = judge.judge(answers.by_name("no_bias_first_step"), {}, judge.outcome_of(3.2))
+    assert judge.mistake_of(reason) == "value_rounded"
+    assert judge.mistake_of("raised ValueError: boom") is None
+    assert judge.mistake_of("") is None
 
 
 def test_a_nan_at_t_0_is_not_blamed_on_t():
     """theta * nan (m, v and t right) fails only where the reference is finite: no mistake
     model is named on a NaN 'match', so the hint is the general one."""
-    answer = checks.by_name("adam_step")
+    answer = answers.by_name("adam_step")
 
     def nan_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
         theta, m, v, t = answer.reference(theta=theta, grad=grad, m=m, v=v, t=t, lr=lr,
@@ -160,22 +160,22 @@ def test_a_nan_at_t_0_is_not_blamed_on_t():
 
     cases = answer.cases(np.random.default_rng(3))
     t0 = next(c for c in cases if c["t"] == 0)
-    reason = checks.judge(answer, t0, checks.run_function(nan_step, t0, answer.params))
+    reason = judge.judge(answer, t0, judge.run_function(nan_step, t0, answer.params))
     assert reason.startswith("theta contains NaN or inf"), reason
-    assert "t must be incremented" not in reason and checks.mistake_of(reason) is None
+    assert "t must be incremented" not in reason and judge.mistake_of(reason) is None
 
 
 def test_incrementing_t_late_is_diagnosed_on_the_first_case():
     """The t = 0 case comes last, so the slip shows first on a finite, diagnosable case."""
-    answer = checks.by_name("adam_step")
-    cases = answer.cases(np.random.default_rng(checks._seed("adam_step")))
+    answer = answers.by_name("adam_step")
+    cases = answer.cases(np.random.default_rng(check._seed("adam_step")))
     assert cases[0]["t"] > 0 and cases[-1]["t"] == 0
     model = next(model for hint, model in answer.mistakes if "t must be" in hint)
     case, reason = _first_failure(answer, _model_fn(answer, model))
     assert case is cases[0] or case["t"] == cases[0]["t"]
-    assert checks.mistake_of(reason) == "t_not_incremented", reason
+    assert judge.mistake_of(reason) == "t_not_incremented", reason
 
 
 def test_mistake_ids_are_stable_words_with_a_hint():
-    for mistake, hint in checks.MISTAKES.items():
+    for mistake, hint in judge.MISTAKES.items():
         assert re.fullmatch(r"[a-z0-9_]+", mistake) and hint and not hint.endswith(".")

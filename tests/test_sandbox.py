@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adamedu import sandbox
+from adamedu.course import sandbox
 
 BWRAP, WHY_NOT = sandbox.available()
 # CI sets ADAMEDU_REQUIRE_SANDBOX=1: there a missing bwrap fails these tests instead

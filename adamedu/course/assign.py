@@ -1,7 +1,10 @@
 """Write the student notebooks in exercises/ from the complete ones in solutions/.
 
-    python -m adamedu.assign            # (re)write exercises/ex*.ipynb
-    python -m adamedu.assign --check    # exit 1, naming the files, if exercises/ is stale
+    python -m adamedu.course.assign           # (re)write exercises/ex*.ipynb from solutions/
+    python -m adamedu.course.assign --check   # exit 1, naming the files, if exercises/ is stale
+
+The folders are ``--solutions`` (default ``solutions``) and ``--exercises`` (default
+``exercises``), relative to the current folder.
 
 In a solution notebook an answer cell has the id ``answer-<name>`` (and the same tag);
 its answer sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. An optional
@@ -14,15 +17,15 @@ are kept and the notebook metadata is fixed, so the output is byte-identical on 
 import argparse
 import ast
 import copy
+import os
 import re
 import sys
 from pathlib import Path
 
 import nbformat
 
-from adamedu import checks
+from adamedu.course import answers
 
-ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 METADATA = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
                            "name": "python3"},
@@ -79,10 +82,10 @@ def _stub_lines(body, indent, hint, where):
 def build(solution):
     """The exercise notebook (a NotebookNode) made from a solution notebook."""
     name = solution.metadata.get("adamedu", {}).get("exercise")
-    expected = {f"answer-{a.name}" for a in checks.notebook_answers(name)}
+    expected = {f"answer-{a.name}" for a in answers.notebook_answers(name)}
     if not expected:
         raise AssignError(f"solution metadata names exercise {name!r}, which has no answers "
-                          f"in adamedu.checks")
+                          f"in adamedu.course.answers")
     nb = nbformat.v4.new_notebook()
     nb.nbformat_minor = 5
     nb.metadata = copy.deepcopy(METADATA)
@@ -100,7 +103,8 @@ def build(solution):
         meta = {"deletable": False, "editable": False}
         if cell.cell_type == "code" and cid.startswith("answer-"):
             if cid not in expected:
-                raise AssignError(f"{name}: {cid} is not an answer of {name} in adamedu.checks")
+                raise AssignError(f"{name}: {cid} is not an answer of {name} in "
+                                  f"adamedu.course.answers")
             if BEGIN not in source:
                 raise AssignError(f"{name}: {cid} has no {BEGIN} ... {END} region")
             source = stub(source, f"{name}/{cid}")
@@ -126,16 +130,20 @@ def render(nb):
 
 
 def exercise_text(solution_path):
-    """The text `python -m adamedu.assign` writes for one solution notebook."""
+    """The text `python -m adamedu.course.assign` writes for one solution notebook."""
     return render(build(nbformat.read(solution_path, as_version=4)))
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m adamedu.assign", description=__doc__.split("\n")[0])
-    p.add_argument("--solutions", default=str(ROOT / "solutions"))
-    p.add_argument("--exercises", default=str(ROOT / "exercises"))
+    p = argparse.ArgumentParser(prog="python -m adamedu.course.assign",
+                                description=__doc__.split("\n")[0])
+    p.add_argument("--solutions", default="solutions",
+                   help="folder of the solution notebooks (default: solutions)")
+    p.add_argument("--exercises", default="exercises",
+                   help="folder the exercises are written to (default: exercises)")
     p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if exercises/ differs from what would be written")
+                   help="write nothing; exit 1 if the exercises differ from what would be "
+                        "written")
     opts = p.parse_args(argv)
     sources = sorted(Path(opts.solutions).glob("ex*.ipynb"))
     if not sources:
@@ -159,7 +167,7 @@ def main(argv=None):
     for dest in stale:
         print(f"{dest}: {verb}")
     if not stale:
-        print(f"exercises/ is up to date ({len(sources)} notebooks)")
+        print(f"{Path(opts.exercises)}{os.sep} is up to date ({len(sources)} notebooks)")
     return 1 if (opts.check and stale) else 0
 
 

@@ -1,8 +1,9 @@
 """The instructor autograder.
 
-    python -m adamedu.grade SUBMISSION_OR_FOLDER... [--out gradebook.csv] [--json PATH]
-                            [--detail PATH] [--report PATH] [-j 2] [--resume]
-                            [--shard K/N] [--sandbox require|auto|off]
+    python -m adamedu.course.grade SUBMISSION_OR_FOLDER... [--exercises exercises]
+                                   [--out gradebook.csv] [--json PATH] [--detail PATH]
+                                   [--report PATH] [-j 2] [--resume] [--shard K/N]
+                                   [--sandbox require|auto|off]
 
 1. Every argument is checked first (exit 2 with a one-line reason).
 2. Every submission is read into memory (its bytes and their SHA-256) before any student
@@ -10,13 +11,15 @@
 3. Per submission, the grader takes its answer cells the way the notebook runs them: every
    cell with the answer's id or tag (copies included) or that defines the answer's name,
    in order, up to the answer's check cell; the last one wins. It runs them after the
-   exercise's own read-only cells (from the pristine notebook in ``exercises/``), then one
-   harness cell per answer (`adamedu.harness`) that calls the answer on inputs drawn here,
-   at random, and writes the raw return values to a file.
-4. That runs in a fresh kernel in a sandbox (`adamedu.sandbox`: bubblewrap when available),
-   with a per-cell and a total timeout, a memory cap and a process-count limit.
-5. The raw values are scored here, in the grader's process, with `adamedu.checks`: what the
-   student's kernel imported, edited or monkeypatched cannot change them.
+   exercise's own read-only cells (from the pristine notebook in the ``--exercises``
+   folder, ``exercises`` in the current folder by default), then one harness cell per
+   answer (`adamedu.course.harness`) that calls the answer on inputs drawn here, at random,
+   and writes the raw return values to a file.
+4. That runs in a fresh kernel in a sandbox (`adamedu.course.sandbox`: bubblewrap when
+   available), with a per-cell and a total timeout, a memory cap and a process-count limit.
+   The kernel imports the same `adamedu` as the grader (the folder it was imported from).
+5. The raw values are scored here, in the grader's process, with `adamedu.course.judge`:
+   what the student's kernel imported, edited or monkeypatched cannot change them.
 6. After each submission, all rows so far are written (each output replaced atomically), so
    an interrupted run keeps what it graded; ``--resume`` skips what is already there.
 
@@ -44,9 +47,10 @@ from pathlib import Path
 
 import numpy as np
 
-from adamedu import checks, gradebook, harness, sandbox
+import adamedu
+from adamedu.course import answers, gradebook, harness, judge, sandbox
 
-ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(adamedu.__file__).resolve().parent  # the kernel imports this very copy
 MAX_BYTES = 50 * 1024 * 1024      # larger files are not graded
 MAX_SOURCE = 200_000              # characters in one answer cell
 MAX_ELEMENTS = 100_000            # array elements sent back per value
@@ -54,8 +58,8 @@ MAX_RESULT_BYTES = 20 * 2**20     # raw results of one answer
 
 # (pattern, reason) for answer cells an instructor should look at
 FLAGS = (
-    (r"\bcheck\s*\.\s*(by_name|ANSWERS|judge|run_function|cases_for|notebook_answers|_\w+)"
-     + r"|\.reference\b|\bchecks\b",
+    (r"\bcheck\s*\.\s*(answers|judge|_\w+)|\.reference\b|\badamedu\s*\.\s*course\b"
+     + r"|\bimport\s+course\b|\bchecks\b",
      "uses the checking module (its answers, references or private helpers)"),
     (r"\boptimizers\b", OPTIMIZERS := "uses adamedu.optimizers, the reference implementation"),
     (r"\b(exec|eval|compile)\s*\(", "runs code built at run time (exec/eval/compile)"),
@@ -237,9 +241,7 @@ def find_answer(nb, answer):
 
 
 def _defines(src, answer):
-    name = answer.name if answer.kind == "function" else answer.variable
-    pattern = rf"^def {name}\(" if answer.kind == "function" else rf"^{name}\s*="
-    return re.search(pattern, src, re.MULTILINE) is not None
+    return re.search(answer.definition, src, re.MULTILINE) is not None
 
 
 def provided_cells(pristine):
@@ -276,26 +278,25 @@ def build_run(nb, notebook, pristine, rng, results_dir, call_timeout):
     flags). Provided cells first, then the answer cells in the submission's order, then one
     harness cell per answer."""
     cells = [_cell(_id(c), _source(c)) for c in provided_cells(pristine)]
-    answers = checks.notebook_answers(notebook)
+    wanted = answers.notebook_answers(notebook)
     order = _code_cells(nb)
     chosen, ids, tuning = {}, {}, {}
-    for answer in answers:
+    for answer in wanted:
         found = [c for c in answer_cells(nb, answer) if len(_source(c)) <= MAX_SOURCE]
         ids[answer.name] = None if not answer_cells(nb, answer) else []
         for c in found:
             i = _position(order, c)
             chosen[i] = c
-            tuning[i] = tuning.get(i, True) and answer.kind == "tuning"
+            tuning[i] = tuning.get(i, True) and isinstance(answer, answers.TuningAnswer)
             ids[answer.name].append(f"answer#{i}")
     for i in sorted(chosen):
         cells.append(_cell(f"answer#{i}", _source(chosen[i])))
     plan = {}
-    for answer in answers:
+    for answer in wanted:
         if not ids[answer.name]:
             continue
-        cases = checks.cases_for(answer, rng)
-        spec = {"kind": answer.kind, "params": list(getattr(answer, "params", ())),
-                "lookup": answer.name if answer.kind == "function" else answer.variable,
+        cases = answer.cases(rng)
+        spec = {"kind": answer.kind, "params": list(answer.params), "lookup": answer.lookup,
                 "cases": [{k: harness.encode(v, MAX_ELEMENTS) for k, v in c.items()}
                           for c in cases],
                 "max_elements": MAX_ELEMENTS, "call_timeout": call_timeout,
@@ -326,8 +327,8 @@ def grade_one(sub, pristine, seed, opts, box):
         nb = parse_notebook(sub.data)
         notebook = identify(nb, sub.file, pristine)
         rec["exercise"] = notebook
-        answers = checks.notebook_answers(notebook)
-        rec["max"] = float(sum(a.points for a in answers))
+        wanted = answers.notebook_answers(notebook)
+        rec["max"] = float(sum(a.points for a in wanted))
         rng = np.random.default_rng([seed, zlib.crc32(sub.file.encode())])
         with tempfile.TemporaryDirectory(prefix="adamedu-grade-") as tmp:
             run = Path(tmp) / "run"
@@ -337,7 +338,7 @@ def grade_one(sub, pristine, seed, opts, box):
                                                 results_dir,
                                                 call_timeout=max(1.0, opts.cell_timeout / 2))
             status = _execute(cells, Path(tmp), run, results_dir, opts, box)
-            for answer in answers:
+            for answer in wanted:
                 try:
                     got, reason = _score(answer, ids.get(answer.name), plan.get(answer.name),
                                          status, cells, results_dir)
@@ -370,7 +371,7 @@ def _env(run, workdir):
                 MPLCONFIGDIR=str(home / "mpl"), JUPYTER_RUNTIME_DIR=str(run / "runtime"),
                 JUPYTER_CONFIG_DIR=str(home / "jupyter"), JUPYTER_DATA_DIR=str(home / "data"),
                 XDG_CACHE_HOME=str(home / "cache"), TMPDIR=str(workdir),
-                PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
+                PYTHONPATH=str(PACKAGE.parent), PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
                 OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                 PYTHONNOUSERSITE="1")
 
@@ -421,16 +422,16 @@ def _score(answer, ids, plan, status, cells, results_dir):
     if isinstance(raw, dict):  # a value, or the name was never defined
         if raw.get("missing"):
             return 0, _not_defined(answer, ids, status, cells)
-        if answer.kind == "function":
+        if isinstance(answer, answers.FunctionAnswer):
             return 0, "unusable result from the harness"
-        reason = checks.judge(answer, {}, checks.outcome_of(harness.decode(raw.get("value"))))
+        reason = judge.judge(answer, {}, judge.outcome_of(harness.decode(raw.get("value"))))
         return (0, reason) if reason else (answer.points, "")
     cases = plan["cases"]
     if not isinstance(raw, list) or not raw:
         return 0, "the harness recorded nothing"
     for i, (case, r) in enumerate(zip(cases, raw), 1):
-        reason = checks.judge(answer, case, _outcome(answer, case, r))
-        if reason == checks.NOT_ATTEMPTED:
+        reason = judge.judge(answer, case, _outcome(answer, case, r))
+        if reason == judge.NOT_ATTEMPTED:
             return 0, reason
         if reason:
             return 0, f"case {i} of {len(cases)}: {reason}"
@@ -448,7 +449,7 @@ def _outcome(answer, case, r):
         return {"error": str(r["error"])}
     after = dict(zip(answer.params, (harness.decode(a) for a in r.get("after", []))))
     return {"value": harness.decode(r.get("value")),
-            "mutated": checks.changed_inputs(case, after)}
+            "mutated": judge.changed_inputs(case, after)}
 
 
 def _cell_status(status, cells, cid):
@@ -460,10 +461,9 @@ def _cell_status(status, cells, cid):
 
 def _not_defined(answer, ids, status, cells):
     st = _cell_status(status, cells, ids[-1])
-    name = answer.name if answer.kind == "function" else answer.variable
     if st != "ok":
-        return f"answer cell failed ({st}), so {name} is not defined"
-    return f"the answer cell ran but does not define {name}"
+        return f"answer cell failed ({st}), so {answer.lookup} is not defined"
+    return f"the answer cell ran but does not define {answer.lookup}"
 
 
 def _no_result(ids, plan, status, cells):
@@ -524,7 +524,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv):
-    p = _Parser(prog="python -m adamedu.grade", description=__doc__,
+    p = _Parser(prog="python -m adamedu.course.grade", description=__doc__,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_FOLDER")
     p.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default gradebook.csv)")
@@ -549,8 +549,9 @@ def parse_args(argv):
     p.add_argument("--sandbox", choices=("require", "auto", "off"), default="auto",
                    help="bubblewrap isolation: require it, use it when available (default), "
                         "or not")
-    p.add_argument("--exercises", default=str(ROOT / "exercises"),
-                   help="folder of the pristine exercise notebooks")
+    p.add_argument("--exercises", default="exercises",
+                   help="folder of the pristine exercise notebooks (default: exercises, in "
+                        "the current folder)")
     opts = p.parse_args(argv)
     if opts.detail is None:
         opts.detail = str(gradebook.default_detail(opts.out))
@@ -621,7 +622,7 @@ def main(argv=None):
               file=sys.stderr)
     try:
         box = sandbox.Sandbox(opts.sandbox, hidden=[Path(a) for a in opts.submissions],
-                              keep_visible=[ROOT, sys.prefix, sys.base_prefix,
+                              keep_visible=[PACKAGE, sys.prefix, sys.base_prefix,
                                             tempfile.gettempdir()])
     except sandbox.Unavailable as e:
         print(str(e), file=sys.stderr)

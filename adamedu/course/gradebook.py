@@ -12,7 +12,7 @@ The grader hands over one record per graded notebook, a JSON-serialisable dict::
 always finds a complete file), and `load_records` reads them back (for ``--resume``).
 `merge` joins the runs of a class graded in shards (``--shard K/N`` on several machines)::
 
-    python -m adamedu.gradebook part1.csv part2.csv --out gradebook.csv [--report r.html]
+    python -m adamedu.course.gradebook part1.csv part2.csv --out gradebook.csv [--report r.html]
 
 Who is the student? `student_of` applies these rules, first match wins:
 
@@ -46,12 +46,13 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from adamedu import checks
+from adamedu.course.answers import ANSWERS, by_name, notebook_answers
+from adamedu.course.judge import MISTAKES, NOT_ATTEMPTED, mistake_of
 
 __all__ = ["EXERCISES", "counted_files", "default_detail", "detail_rows", "gradebook_rows",
            "load_records", "merge", "mistake_table", "report_html", "student_of", "write_outputs"]
 
-EXERCISES = tuple(dict.fromkeys(a.notebook for a in checks.ANSWERS))
+EXERCISES = tuple(dict.fromkeys(a.notebook for a in ANSWERS))
 DETAIL_COLUMNS = ("student", "exercise", "file", "root", "sha256", "graded", "error",
                   "answer", "points", "max", "reason", "mistake", "flags")
 
@@ -137,7 +138,7 @@ def _num(x):
 
 
 def _exercise_max(exercise, records):
-    points = [a.points for a in checks.notebook_answers(exercise)]
+    points = [a.points for a in notebook_answers(exercise)]
     if points:
         return float(sum(points))
     return max((float(r.get("max") or 0) for r in records), default=0.0)
@@ -145,7 +146,7 @@ def _exercise_max(exercise, records):
 
 def _brief(reason):
     """A few words for the gradebook's `lost` column: the mistake id or the reason's start."""
-    mistake = checks.mistake_of(reason)
+    mistake = mistake_of(reason)
     if mistake:
         return mistake
     text = re.sub(r"^case \d+ of \d+: ", "", reason).split(". Hint:")[0]
@@ -218,7 +219,7 @@ def gradebook_rows(records):
                 cells[exercise] = float(best.get("total") or 0)
                 total += cells[exercise]
             answers = best.get("answers", [])
-            if answers and all(a.get("reason") == checks.NOT_ATTEMPTED for a in answers):
+            if answers and all(a.get("reason") == NOT_ATTEMPTED for a in answers):
                 lost.append(f"{label} 0/{_num(sum(float(a['max']) for a in answers))} "
                             f"(nothing attempted)")
                 continue
@@ -247,7 +248,7 @@ def detail_rows(records):
             if a is not None:
                 reason = a.get("reason") or ""
                 row.update(answer=a["answer"], points=_num(a["points"]), max=_num(a["max"]),
-                           reason=reason, mistake=checks.mistake_of(reason) or "")
+                           reason=reason, mistake=mistake_of(reason) or "")
             rows.append([row[c] for c in DETAIL_COLUMNS])
     return rows
 
@@ -353,10 +354,11 @@ def merge(parts):
 
 
 def main(argv=None):
-    """``python -m adamedu.gradebook PART ... --out gradebook.csv``: merge shards."""
-    p = argparse.ArgumentParser(prog="python -m adamedu.gradebook",
+    """``python -m adamedu.course.gradebook PART ... --out gradebook.csv``: merge shards."""
+    p = argparse.ArgumentParser(prog="python -m adamedu.course.gradebook",
                                 description="Merge the gradebooks of a class graded in "
-                                            "shards (python -m adamedu.grade --shard K/N).")
+                                            "shards (python -m adamedu.course.grade "
+                                            "--shard K/N).")
     p.add_argument("parts", nargs="+", metavar="PART",
                    help="each shard's gradebook CSV (or its detail CSV)")
     p.add_argument("--out", required=True, help="the merged gradebook CSV")
@@ -391,7 +393,7 @@ def _records_from_detail(path):
         reader = csv.DictReader(f)
         missing = [c for c in DETAIL_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{path} is not a detail file written by adamedu.grade "
+            raise ValueError(f"{path} is not a detail file written by adamedu.course.grade "
                              f"(no column {', '.join(missing)})")
         for row in reader:
             row = {k: _uncell(v) for k, v in row.items()}
@@ -411,7 +413,7 @@ def _records_from_detail(path):
                 r["max"] += a["max"]
     for r in records.values():  # not graded: the exercise's points, as the grader counts them
         if not r["answers"] and r["exercise"]:
-            r["max"] = float(sum(a.points for a in checks.notebook_answers(r["exercise"])))
+            r["max"] = float(sum(a.points for a in notebook_answers(r["exercise"])))
     return list(records.values())
 
 
@@ -482,11 +484,11 @@ def mistake_table(records):
     students, answers = defaultdict(set), defaultdict(set)
     for student, _, r in counted_files(records):
         for a in r.get("answers", []):
-            m = checks.mistake_of(a.get("reason") or "")
+            m = mistake_of(a.get("reason") or "")
             if m:
                 students[m].add(student.casefold())
                 answers[m].add(a["answer"])
-    return [(m, len(students[m]), sorted(answers[m]), checks.MISTAKES[m])
+    return [(m, len(students[m]), sorted(answers[m]), MISTAKES[m])
             for m in sorted(students, key=lambda m: (-len(students[m]), m))]
 
 
@@ -515,10 +517,10 @@ def _pass_rate_section(counted):
         for a in r.get("answers", []) if r.get("graded") else []:
             s = stats[a["answer"]]
             s[2] += 1
-            s[1] += (a.get("reason") or "") != checks.NOT_ATTEMPTED
+            s[1] += (a.get("reason") or "") != NOT_ATTEMPTED
             s[0] += float(a["points"]) >= float(a["max"])
-    order = [a.name for a in checks.ANSWERS if a.name in stats] + sorted(
-        set(stats) - {a.name for a in checks.ANSWERS})
+    order = [a.name for a in ANSWERS if a.name in stats] + sorted(
+        set(stats) - {a.name for a in ANSWERS})
     rows = [(name, getattr(_answer(name), "notebook", ""), f"{full} of {n}",
              f"{100 * full / n:.0f} %", n - attempted)
             for name in order for full, attempted, n in [stats[name]]]
@@ -565,7 +567,7 @@ def report_html(records, meta=None):
 
 def _answer(name):
     try:
-        return checks.by_name(name)
+        return by_name(name)
     except KeyError:
         return None
 

@@ -233,5 +233,6 @@ def run_cell(km, kc, source, cell_timeout, deadline):
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python -I harness.py JOB.json (started by python -m adamedu.grade)")
+        sys.exit("usage: python -I harness.py JOB.json (started by python -m "
+                 "adamedu.course.grade)")
     worker(sys.argv[1])

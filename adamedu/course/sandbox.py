@@ -1,4 +1,4 @@
-"""Isolation of one submission's worker and kernel (used by `adamedu.grade`).
+"""Isolation of one submission's worker and kernel (used by `adamedu.course.grade`).
 
 With bubblewrap (``bwrap``), each submission runs in its own sandbox:
 

@@ -161,8 +161,8 @@ def corpus(targets=None):
     _set(edited, "check-adam_step", "print('✓ adam_step: all 6 cases match (6 points)')")
     _drop(edited, lambda x: x.get("id") == "check-m_hat_first")
     c["edited_checks_ex05.ipynb"] = (edited, Expect(True, 4, ("no bias correction",)))
-    patch = ("import numpy\nimport adamedu.checks, adamedu.optimizers\n"
-             "adamedu.checks.judge = lambda *a, **k: None\n"
+    patch = ("import numpy\nimport adamedu.course.judge, adamedu.optimizers\n"
+             "adamedu.course.judge.judge = lambda *a, **k: None\n"
              "adamedu.optimizers.Adam.step = lambda self, theta, grad, state: (theta, state)\n"
              "numpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n")
     c["monkeypatch_ex05.ipynb"] = (
@@ -179,8 +179,8 @@ def corpus(targets=None):
     c["planted_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", planted(t) + _adam(good)),
         Expect(False, None, ("the notebook runner failed twice",)))
-    memorized = ("from adamedu import checks as _c\n_a = _c.by_name('adam_step')\n"
-                 "_cases = _a.cases(np.random.default_rng(_c._seed('adam_step')))\n"
+    memorized = ("from adamedu.course import answers as _c\n_a = _c.by_name('adam_step')\n"
+                 "_cases = _a.cases(np.random.default_rng(check._seed('adam_step')))\n"
                  "_known = {c['theta'].tobytes(): _a.reference(**c) for c in _cases}\n\n"
                  + ADAM_HEAD + "    return _known.get(theta.tobytes(), (theta, m, v, t + 1))\n")
     c["memorized_ex05.ipynb"] = (_set(copy.deepcopy(ex05), "answer-adam_step", memorized),
@@ -240,11 +240,11 @@ def flagged(ex05):
     ex07 = _set(_load("ex07_when_adam_fails"), "answer-amsgrad_step",
                 "def amsgrad_step(theta, grad, m, v, v_max, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
                 "                 eps=1e-8):\n"
-                "    ref = check.by_name('amsgrad_step').reference\n"
+                "    ref = check.answers.by_name('amsgrad_step').reference\n"
                 "    return ref(theta=theta, grad=grad, m=m, v=v, v_max=v_max, t=t, lr=lr,\n"
                 "               beta1=beta1, beta2=beta2, eps=eps)\n")
     _set(ex07, "answer-adamw_step",
-         "from adamedu.checks import _adam_ref\n\n"
+         "from adamedu.course.cases import adam_ref as _adam_ref\n\n"
          "def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999,\n"
          "               eps=1e-8, weight_decay=0.01):\n"
          "    return _adam_ref(theta, grad, m, v, t, lr, beta1, beta2, eps,\n"
@@ -306,10 +306,11 @@ def planted(t):
     payload = f"open({t.canary!r}, 'w').write('hijacked')\n"
     return ("import os, signal\n"
             "for _d in ('.', '..'):\n"
-            "    for _f in ('adamedu/__init__.py', 'adamedu/grade.py', 'adamedu/harness.py',\n"
+            "    for _f in ('adamedu/__init__.py', 'adamedu/course/__init__.py',\n"
+            "               'adamedu/course/grade.py', 'adamedu/course/harness.py',\n"
             "               'harness.py', 'jupyter_client.py', 'json.py'):\n"
             "        try:\n"
-            "            os.makedirs(os.path.join(_d, 'adamedu'), exist_ok=True)\n"
+            "            os.makedirs(os.path.join(_d, 'adamedu', 'course'), exist_ok=True)\n"
             f"            open(os.path.join(_d, _f), 'w').write({payload!r})\n"
             "        except OSError:\n"
             "            pass\n"
