@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from adamedu.course import answers, gradebook, judge
+from adamedu.course import gradebook, judge
+from adamedu.course.answers import notebook_answers
 
 EPS = ("case 1 of 6: theta differs by up to 0.05. Hint: eps belongs outside the square root: "
        "divide by sqrt(...) + eps, not sqrt(... + eps)")
@@ -25,14 +26,14 @@ def rec(file, root="subs", exercise="ex05_adam", lost=None, graded=True, error="
     """A record as the grader writes it; lost: {answer: reason} for the answers scored 0."""
     answers = []
     if graded:
-        for a in answers.notebook_answers(exercise):
+        for a in notebook_answers(exercise):
             reason = (lost or {}).get(a.name, "")
             answers.append({"answer": a.name, "points": 0.0 if reason else float(a.points),
                             "max": float(a.points), "reason": reason})
     return {"file": file, "root": root, "sha256": sha or f"{abs(hash(file)):064x}"[:64],
             "exercise": exercise, "graded": graded, "error": error, "answers": answers,
             "total": float(sum(a["points"] for a in answers)),
-            "max": float(sum(a.points for a in answers.notebook_answers(exercise or ""))),
+            "max": float(sum(a.points for a in notebook_answers(exercise or ""))),
             "flags": list(flags)}
 
 
