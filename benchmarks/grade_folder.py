@@ -4,7 +4,7 @@
 
 Builds COUNT submissions in a temporary folder, cycling through the six exercise notebooks
 (two of every three complete, the third untouched or half done, as in a real class), grades
-the folder with `python -m adamedu.grade FOLDER -j JOBS` as an instructor would, once with
+the folder with `python -m adamedu.course.grade FOLDER -j JOBS` as an instructor would, once with
 the sandbox off and once with bubblewrap (`--sandbox require`, when bwrap works here), and
 prints the wall time of each, the time per submission and the sandbox's overhead (the goal:
 at most 20 %). Each submission costs one fresh kernel.
@@ -33,8 +33,10 @@ def build(folder, count):
 def grade(folder, out, jobs, mode):
     """(seconds, records, exit code) of one grader run."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "adamedu.grade", str(folder), "-j", str(jobs),
-                           "--sandbox", mode, "--out", str(out / f"gradebook-{mode}.csv"),
+    proc = subprocess.run([sys.executable, "-m", "adamedu.course.grade", str(folder),
+                           "-j", str(jobs), "--sandbox", mode,
+                           "--exercises", str(ROOT / "exercises"),
+                           "--out", str(out / f"gradebook-{mode}.csv"),
                            "--json", str(out / f"grades-{mode}.json")],
                           capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start

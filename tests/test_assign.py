@@ -5,7 +5,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adamedu.course import answers, assign
+from adamedu.course import assign
+from adamedu.course.answers import notebook_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.ipynb"))
@@ -34,7 +35,7 @@ def test_exercise_notebooks_are_student_ready(path):
     assert [c["id"] for c in nb["cells"]] == [c["id"] for c in solution["cells"]]
     answers = [c for c in nb["cells"] if c["id"].startswith("answer-")]
     assert {c["id"] for c in answers} == {f"answer-{a.name}"
-                                         for a in answers.notebook_answers(path.stem)}
+                                         for a in notebook_answers(path.stem)}
     for cell in nb["cells"]:
         text = "".join(cell["source"])
         assert "SOLUTION" not in text and "### HINT" not in text
@@ -96,4 +97,4 @@ def test_solutions_pass_every_check_in_their_stored_outputs(path):
         name = cell["id"][len("check-"):]
         assert text.startswith(f"✓ {name}: "), (cell["id"], text)
         checked.add(name)
-    assert checked == {a.name for a in answers.notebook_answers(path.stem)}
+    assert checked == {a.name for a in notebook_answers(path.stem)}

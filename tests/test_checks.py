@@ -3,12 +3,13 @@
 Each wrong answer below is a slip students make; its check must print the first failing
 case with the hint that names that slip, and a right answer must print ✓.
 """
+import inspect
 import math
 
 import numpy as np
 import pytest
 
-from adamedu.course import check
+from adamedu.course import answers, check
 
 
 def _adam(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, *, t_late=False,
@@ -120,3 +121,9 @@ def test_tune_momentum_is_solved_by_lesson_1s_tuned_heavy_ball(capsys):
     out = _check_output(capsys, "tune_momentum", {"lr": 0.05, "momentum": 0.9})
     assert out.startswith("✗ tune_momentum: loss 1.08 after 30 steps"), out
     assert "Hint: lesson 1 tunes heavy ball's lr and momentum" in out, out
+
+
+def test_there_is_one_check_per_answer_named_after_it():
+    checks = {name for name, f in vars(check).items() if inspect.isfunction(f)
+              and f.__module__ == check.__name__ and not name.startswith("_")}
+    assert checks == {a.name for a in answers.ANSWERS}

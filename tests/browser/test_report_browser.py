@@ -2,7 +2,7 @@
 
 A small class (per-student folders, flat LMS names, a file that matches no rule, a file
 that is not a notebook) is made from the solutions with the usual slips put in, graded
-with ``python -m adamedu.grade ... --report``, and the report is opened from disk in
+with ``python -m adamedu.course.grade ... --report``, and the report is opened from disk in
 headless Chromium with every network request aborted: it must render with no console
 error and no request, and its mistake table must rank what the class did.
 
@@ -89,9 +89,9 @@ def graded(tmp_path_factory):
     out.mkdir()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-m", "adamedu.grade", str(tmp / "submissions"), "--out",
+        [sys.executable, "-m", "adamedu.course.grade", str(tmp / "submissions"), "--out",
          str(out / "gradebook.csv"), "--report", str(out / "report.html"), "-j", "2",
-         "--seed", "1"], check=False, capture_output=True, text=True, cwd=tmp, env=env, timeout=600)
+         "--seed", "1", "--exercises", str(ROOT / "exercises")], check=False, capture_output=True, text=True, cwd=tmp, env=env, timeout=600)
     assert proc.returncode == 1, proc.stderr  # gina's file is not a notebook
     return out, expected
 

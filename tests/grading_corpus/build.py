@@ -179,8 +179,9 @@ def corpus(targets=None):
     c["planted_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", planted(t) + _adam(good)),
         Expect(False, None, ("the notebook runner failed twice",)))
-    memorized = ("from adamedu.course import answers as _c\n_a = _c.by_name('adam_step')\n"
-                 "_cases = _a.cases(np.random.default_rng(check._seed('adam_step')))\n"
+    memorized = ("from adamedu.course import answers as _answers, check as _check\n"
+                 "_a = _answers.by_name('adam_step')\n"
+                 "_cases = _a.cases(np.random.default_rng(_check._seed('adam_step')))\n"
                  "_known = {c['theta'].tobytes(): _a.reference(**c) for c in _cases}\n\n"
                  + ADAM_HEAD + "    return _known.get(theta.tobytes(), (theta, m, v, t + 1))\n")
     c["memorized_ex05.ipynb"] = (_set(copy.deepcopy(ex05), "answer-adam_step", memorized),
