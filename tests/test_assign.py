@@ -25,7 +25,7 @@ def test_exercises_are_generated_not_edited(path):
     written = (ROOT / "exercises" / path.name).read_text(encoding="utf-8")
     assert written == assign.exercise_text(path), (
         f"exercises/{path.name} differs from what its solution produces: "
-        f"run `python -m adamedu.assign`")
+        f"run `python -m adamedu.course.assign`")
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
