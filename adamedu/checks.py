@@ -21,10 +21,13 @@ import copy
 import math
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
+from adamedu import memory as _memory
+from adamedu import models as _models
 from adamedu import optimizers, surfaces, trajectory
 
 __all__ = ["ANSWERS", "NOT_ATTEMPTED", "MISTAKES", "by_name", "notebook_answers", "judge",
@@ -313,12 +316,6 @@ def _adam_family_slips(v="v"):
 # Case generators, references and typical mistakes for the exercises on noisy gradients
 # (ex02), a minibatch training loop on digits (ex06) and memory arithmetic (ex09).
 
-from functools import lru_cache
-
-from adamedu import memory as _memory
-from adamedu import models as _models
-
-
 def _minibatch_grad_cases(rng):
     """Least-squares data of a few shapes; rows as a list of ints (with a repeat in one case)."""
     out = []
@@ -363,7 +360,8 @@ def _epoch_cases(rng):
         t = 0 if i == 0 else int(rng.integers(1, 30))
         params = model.init(int(rng.integers(1000))) + rng.normal(0, 0.05, model.n_params)
         out.append(dict(theta=params,
-                        m=np.zeros(model.n_params) if t == 0 else rng.normal(0, 0.01, model.n_params),
+                        m=np.zeros(model.n_params) if t == 0
+                        else rng.normal(0, 0.01, model.n_params),
                         v=np.zeros(model.n_params) if t == 0
                         else rng.uniform(1e-5, 1e-3, model.n_params),
                         t=t, X=X_all[picked], y=y_all[picked].astype(float),
@@ -526,7 +524,8 @@ ANSWERS = (
                       "paper's 'efficient' form); torch adds eps to sqrt(v_hat)"),
              _with(eps_before=True)),
         ),
-        hint="t + 1; m and v moving averages; m_hat, v_hat; theta - lr * m_hat / (sqrt(v_hat) + eps)",
+        hint="t + 1; m and v moving averages; m_hat, v_hat; "
+             "theta - lr * m_hat / (sqrt(v_hat) + eps)",
         subject="optimizers.Adam"),
     ValueAnswer("m_hat_first", "ex05_adam", 1, 2.0,
                 "m starts at 0, so after one step it holds only a small share of g; m_hat "
@@ -601,14 +600,18 @@ ANSWERS = (
     FunctionAnswer(
         "minibatch_grad", "ex02_noisy_gradients", 4, ("theta", "X", "y", "rows"), ("grad",),
         _minibatch_grad_cases, _minibatch_grad_ref,
-        mistakes=((_mistake("minibatch_grad_slip1", "a minibatch gradient is the mean of its rows' gradients, not their sum, "
+        mistakes=((_mistake("minibatch_grad_slip1", "a minibatch gradient is the mean of its rows' "
+                                                    "gradients, not their sum, "
                    "so its size does not grow with the batch size"),
                    lambda **c: _lsq_model(**c, total=True)),
-                  (_mistake("minibatch_grad_slip2", "average over the rows of the minibatch, not over the whole training set"),
+                  (_mistake("minibatch_grad_slip2", "average over the rows of the minibatch, not "
+                                                    "over the whole training set"),
                    lambda **c: _lsq_model(**c, by_n=True)),
-                  (_mistake("minibatch_grad_slip3", "use only the rows listed in `rows`: that is what makes it a minibatch"),
+                  (_mistake("minibatch_grad_slip3", "use only the rows listed in `rows`: that is "
+                                                    "what makes it a minibatch"),
                    lambda **c: _lsq_model(**c, full=True)),
-                  (_mistake("minibatch_grad_slip4", "the residual is prediction minus target; the other way round the "
+                  (_mistake("minibatch_grad_slip4", "the residual is prediction minus target; the "
+                                                    "other way round the "
                    "gradient points downhill"), lambda **c: _lsq_model(**c, flip=True))),
         hint="each row's gradient is its residual (prediction minus target) times its "
              "features; the minibatch gradient is their mean over the chosen rows",
@@ -616,54 +619,74 @@ ANSWERS = (
     ValueAnswer("ema_variance", "ex02_noisy_gradients", 2, 4 * 0.2 / 1.8,
                 "the variance of a weighted sum of independent terms adds up the squared "
                 "weights, over every past gradient",
-                wrong=((0.8, _mistake("ema_variance_slip1", "square the weights: variances scale with the square of a factor")),
-                       (0.16, _mistake("ema_variance_slip2", "every past gradient contributes, not only the newest one")),
-                       (4.0, _mistake("ema_variance_slip3", "averaging removes part of the noise: the weights are below 1")))),
+                wrong=((0.8, _mistake("ema_variance_slip1", "square the weights: variances scale "
+                                                            "with the square of a factor")),
+                       (0.16, _mistake("ema_variance_slip2", "every past gradient contributes, not "
+                                                             "only the newest one")),
+                       (4.0, _mistake("ema_variance_slip3", "averaging removes part of the noise: "
+                                                            "the weights are below 1")))),
     ValueAnswer("batch_for_noise", "ex02_noisy_gradients", 2, 128.0,
                 "the variance, not the standard deviation, falls in proportion to 1/B",
-                wrong=((32.0, _mistake("batch_for_noise_slip1", "it is the variance that falls as 1/B; the standard deviation "
+                wrong=((32.0, _mistake("batch_for_noise_slip1", "it is the variance that falls as "
+                                                                "1/B; the standard deviation "
                               "falls only as 1/sqrt(B)")),
-                       (2.0, _mistake("batch_for_noise_slip2", "a larger batch lowers the noise: B must grow")))),
+                       (2.0, _mistake("batch_for_noise_slip2", "a larger batch lowers the noise: B "
+                                                               "must grow")))),
     ValueAnswer("noisy_adam_step", "ex02_noisy_gradients", 2, 0.6,
                 "m_hat estimates the mean; v_hat estimates the second moment, mean squared "
                 "plus variance",
-                wrong=((0.75, _mistake("noisy_adam_step_slip1", "v_hat is the second moment (mean squared plus variance), not the "
+                wrong=((0.75, _mistake("noisy_adam_step_slip1", "v_hat is the second moment (mean "
+                                                                "squared plus variance), not the "
                               "variance: divide by its square root")),
-                       (1.0, _mistake("noisy_adam_step_slip2", "Adam's step is about lr only when the gradient is free of noise")))),
+                       (1.0, _mistake("noisy_adam_step_slip2", "Adam's step is about lr only when "
+                                                               "the gradient is free of noise")))),
     # ex06: a minibatch training loop with Adam written from scratch
     FunctionAnswer(
         "adam_epoch", "ex06_adam_in_practice", 6,
         ("theta", "m", "v", "t", "X", "y", "order", "batch_size", "lr"),
         ("theta", "m", "v", "steps"), _epoch_cases, _epoch_ref,
-        mistakes=((_mistake("adam_epoch_slip1", "t counts optimizer steps: one per minibatch, not one per epoch"),
+        mistakes=((_mistake("adam_epoch_slip1", "t counts optimizer steps: one per minibatch, not "
+                                                "one per epoch"),
                    lambda **c: _epoch_model(**c, t_once=True)),
-                  (_mistake("adam_epoch_slip2", "correct m and v for their zero start at every step, as in lesson 5"),
+                  (_mistake("adam_epoch_slip2", "correct m and v for their zero start at every "
+                                                "step, as in lesson 5"),
                    lambda **c: _epoch_model(**c, bias=False)),
-                  (_mistake("adam_epoch_slip3", "when batch_size does not divide the number of rows, the last minibatch "
-                   "is smaller, and it still gets its step"), lambda **c: _epoch_model(**c, drop_last=True)),
-                  (_mistake("adam_epoch_slip4", "take the minibatches in the order given by `order` (the epoch's shuffle)"),
+                  (_mistake("adam_epoch_slip3", "when batch_size does not divide the number of "
+                                                "rows, the last minibatch "
+                   "is smaller, and it still gets its step"),
+                   lambda **c: _epoch_model(**c, drop_last=True)),
+                  (_mistake("adam_epoch_slip4", "take the minibatches in the order given by "
+                                                "`order` (the epoch's shuffle)"),
                    lambda **c: _epoch_model(**c, in_row_order=True)),
-                  (_mistake("adam_epoch_slip5", "each step uses its own minibatch's gradient, not the gradient of all rows"),
+                  (_mistake("adam_epoch_slip5", "each step uses its own minibatch's gradient, not "
+                                                "the gradient of all rows"),
                    lambda **c: _epoch_model(**c, full=True))),
         hint="cut `order` into consecutive minibatches; for each, the model's gradient on "
              "those rows, then one Adam step with torch's defaults for beta1, beta2 and eps",
         subject="models + optimizers.Adam"),
     ValueAnswer("steps_per_epoch", "ex06_adam_in_practice", 1, 11.0,
                 "one step per minibatch, and the rows left over form one more, smaller minibatch",
-                wrong=((10.0, _mistake("steps_per_epoch_slip1", "the rows left over still form a minibatch, and it gets a step")),
-                       (1348 / 128, _mistake("steps_per_epoch_slip2", "a step uses a whole minibatch: count minibatches")))),
+                wrong=((10.0, _mistake("steps_per_epoch_slip1", "the rows left over still form a "
+                                                                "minibatch, and it gets a step")),
+                       (1348 / 128, _mistake("steps_per_epoch_slip2", "a step uses a whole "
+                                                                      "minibatch: count "
+                                                                      "minibatches")))),
     ValueAnswer("softmax_params", "ex06_adam_in_practice", 1, 650.0,
                 "a weight for every pixel and class, plus a bias for every class",
                 wrong=((640.0, _mistake("softmax_params_slip1", "each class also has a bias")),
-                       (74.0, _mistake("softmax_params_slip2", "the weights form a matrix: one per pixel per class")))),
+                       (74.0, _mistake("softmax_params_slip2", "the weights form a matrix: one per "
+                                                               "pixel per class")))),
     ValueAnswer("adam_state_numbers", "ex06_adam_in_practice", 1, 1300.0,
                 "Adam keeps two running averages, each the size of the parameter vector",
-                wrong=((650.0, _mistake("adam_state_numbers_slip1", "Adam keeps two averages, m and v")),
-                       (1950.0, _mistake("adam_state_numbers_slip2", "count only the optimizer's state, not the parameters")))),
+                wrong=((650.0, _mistake("adam_state_numbers_slip1",
+                                        "Adam keeps two averages, m and v")),
+                       (1950.0, _mistake("adam_state_numbers_slip2",
+                                         "count only the optimizer's state, not the parameters")))),
     ValueAnswer("same_lr_is_fair", "ex06_adam_in_practice", 1, False,
                 "lesson 6's rules for a fair race: same start, same batches, and each "
                 "optimizer at its own best learning rate",
-                wrong=((True, _mistake("same_lr_is_fair_slip1", "the best learning rates differ by up to 100 times between "
+                wrong=((True, _mistake("same_lr_is_fair_slip1", "the best learning rates differ by "
+                                                                "up to 100 times between "
                               "optimizers, so one shared rate measures the rate, not the "
                               "optimizer")),)),
     # ex09: memory and scale
@@ -671,13 +694,17 @@ ANSWERS = (
         "zero_bytes", "ex09_memory_and_scale", 4, ("n_params", "n_devices", "stage"),
         ("bytes",), _zero_cases, lambda n_params, n_devices, stage: (
             _memory.zero_per_device(n_params, n_devices, stage),),
-        mistakes=((_mistake("zero_bytes_slip1", "stage 1 shards the optimizer state only; each later stage adds one more "
+        mistakes=((_mistake("zero_bytes_slip1", "stage 1 shards the optimizer state only; each "
+                                                "later stage adds one more "
                    "kind of tensor"), lambda **c: _zero_model(**c, shift=1)),
-                  (_mistake("zero_bytes_slip2", "stage 0 shards nothing; stage 1 already shards the optimizer state"),
+                  (_mistake("zero_bytes_slip2", "stage 0 shards nothing; stage 1 already shards "
+                                                "the optimizer state"),
                    lambda **c: _zero_model(**c, shift=-1)),
-                  (_mistake("zero_bytes_slip3", "the fp32 master copy of the weights belongs to the optimizer state too"),
+                  (_mistake("zero_bytes_slip3", "the fp32 master copy of the weights belongs to "
+                                                "the optimizer state too"),
                    lambda **c: _zero_model(**c, no_master=True)),
-                  (_mistake("zero_bytes_slip4", "in mixed precision the weights and gradients used in the forward and "
+                  (_mistake("zero_bytes_slip4", "in mixed precision the weights and gradients used "
+                                                "in the forward and "
                    "backward passes are 16-bit"), lambda **c: _zero_model(**c, fp32=True))),
         hint="bytes per parameter that every device keeps whole, plus the sharded ones "
              "divided among the devices, times the number of parameters",
@@ -685,23 +712,34 @@ ANSWERS = (
     ValueAnswer("adam_state_fp32", "ex09_memory_and_scale", 1, 8.0,
                 "count the optimizer's own buffers and the bytes of one fp32 number",
                 wrong=((4.0, _mistake("adam_state_fp32_slip1", "Adam keeps two buffers, m and v")),
-                       (16.0, _mistake("adam_state_fp32_slip2", "weights and gradients are not optimizer state")))),
+                       (16.0, _mistake("adam_state_fp32_slip2", "weights and gradients are not "
+                                                                "optimizer state")))),
     ValueAnswer("mixed_optimizer_bytes", "ex09_memory_and_scale", 1, 12.0,
                 "in mixed precision the optimizer keeps its own fp32 tensors",
-                wrong=((8.0, _mistake("mixed_optimizer_bytes_slip1", "the fp32 master copy of the weights is optimizer state too")),
-                       (16.0, _mistake("mixed_optimizer_bytes_slip2", "the 16-bit weights and gradients belong to the forward and "
+                wrong=((8.0, _mistake("mixed_optimizer_bytes_slip1", "the fp32 master copy of the "
+                                                                     "weights is optimizer state "
+                                                                     "too")),
+                       (16.0, _mistake("mixed_optimizer_bytes_slip2", "the 16-bit weights and "
+                                                                      "gradients belong to the "
+                                                                      "forward and "
                               "backward passes, not the optimizer")))),
     ValueAnswer("model_gb_fp32", "ex09_memory_and_scale", 2, 48.0,
                 "bytes per parameter for everything training keeps, times the parameters",
-                wrong=((12.0, _mistake("model_gb_fp32_slip1", "count the gradients, m and v as well as the weights")),
+                wrong=((12.0, _mistake("model_gb_fp32_slip1", "count the gradients, m and v as "
+                                                              "well as the weights")),
                        (24.0, _mistake("model_gb_fp32_slip2", "count Adam's m and v as well")),
-                       (3e9 * 16 / 2**30, _mistake("model_gb_fp32_slip3", "GB here means 10**9 bytes, not 2**30")))),
+                       (3e9 * 16 / 2**30, _mistake("model_gb_fp32_slip3", "GB here means 10**9 "
+                                                                          "bytes, not 2**30")))),
     ValueAnswer("zero2_gb", "ex09_memory_and_scale", 2, 13e9 * (2 + 14 / 16) / 1e9,
                 "the unsharded bytes stay whole on every device; the sharded ones are divided",
-                wrong=((13e9 * (4 + 12 / 16) / 1e9, _mistake("zero2_gb_slip1", "that is stage 1; stage 2 also shards the "
+                wrong=((13e9 * (4 + 12 / 16) / 1e9, _mistake("zero2_gb_slip1", "that is stage 1; "
+                                                                               "stage 2 also "
+                                                                               "shards the "
                                                     "gradients")),
-                       (13.0, _mistake("zero2_gb_slip2", "that is stage 3; stage 2 keeps the weights whole")),
-                       (208.0, _mistake("zero2_gb_slip3", "stage 2 shards part of the memory across the 16 devices")))),
+                       (13.0, _mistake("zero2_gb_slip2", "that is stage 3; stage 2 keeps the "
+                                                         "weights whole")),
+                       (208.0, _mistake("zero2_gb_slip3", "stage 2 shards part of the memory "
+                                                          "across the 16 devices")))),
 )
 
 _BY_NAME = {a.name: a for a in ANSWERS}
@@ -779,7 +817,8 @@ def _matches(got, expected):
                 return False
             continue
         ga, ea = _as_array(g), np.asarray(e, dtype=float)
-        if ga is None or ga.shape != ea.shape or not np.allclose(ga, ea, RTOL, ATOL, equal_nan=True):
+        if (ga is None or ga.shape != ea.shape
+                or not np.allclose(ga, ea, RTOL, ATOL, equal_nan=True)):
             return False
     return True
 

@@ -139,7 +139,8 @@ def test_the_exercise_comes_from_the_name_when_the_grader_could_not_tell():
 
 
 def test_the_long_format_detail(tmp_path):
-    records = [rec("bob/ex05_adam.ipynb", sha="ab" * 32, flags=["cell x: imports os", "cell y: eval"],
+    records = [rec("bob/ex05_adam.ipynb", sha="ab" * 32,
+                   flags=["cell x: imports os", "cell y: eval"],
                    lost={"adam_step": EPS, "m_hat_first": "not correct. Hint: that is m, still "
                          "biased toward its starting value 0; m_hat removes that bias"}),
                rec("junk.ipynb", exercise=None, graded=False, error="the file is empty",
