@@ -337,7 +337,8 @@ def test_an_empty_class_still_gives_a_page():
 def test_outputs_do_not_depend_on_the_order_records_arrive_in(tmp_path):
     """Workers finish in any order; two files of one student tie on points."""
     records = [rec("alice_ex05.ipynb"), rec("alice_ex05 (1).ipynb"), rec("bob_ex03.ipynb",
-               exercise="ex03_adagrad", lost={"adagrad_step": ADAGRAD_EPS}), rec("carol_ex05.ipynb")]
+               exercise="ex03_adagrad", lost={"adagrad_step": ADAGRAD_EPS}),
+               rec("carol_ex05.ipynb")]
     outputs = set()
     for order in itertools.permutations(records):
         out = tmp_path / "g.csv"
