@@ -43,9 +43,10 @@ def check_problem(C, period=3, small=1.0):
                 or not np.isfinite(value) or value <= 0:
             raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
     if not C > (period - 1) * small:
-        raise ValueError(f"C must be > (period - 1) * small = {(period - 1) * small:g}, so that the "
-                         f"losses of one period add up to (C - {(period - 1) * small:g}) x and the "
-                         f"best point is x = -1; got C = {C!r}")
+        raise ValueError(f"C must be > (period - 1) * small = {(period - 1) * small:g}, "
+                         f"so that the losses of one period add up to "
+                         f"(C - {(period - 1) * small:g}) x and the best point is x = -1; "
+                         f"got C = {C!r}")
     return float(C), period, float(small)
 
 

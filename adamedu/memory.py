@@ -42,7 +42,8 @@ def traffic_per_param(n_buffers, bytes_per_value=4):
     reads = (2 + n_buffers) values, writes = (1 + n_buffers) values.
     """
     if n_buffers < 0 or int(n_buffers) != n_buffers:
-        raise ValueError(f"n_buffers={n_buffers!r}: must be a whole number >= 0 (it counts state arrays)")
+        raise ValueError(f"n_buffers={n_buffers!r}: must be a whole number >= 0 "
+                         "(it counts state arrays)")
     return (2 + n_buffers) * bytes_per_value, (1 + n_buffers) * bytes_per_value
 
 
@@ -101,7 +102,8 @@ def factored_second_moment(grads, beta2=0.999):
     for g in grads:
         g = np.asarray(g, dtype=float)
         if g.ndim != 2:
-            raise ValueError(f"gradient of shape {g.shape}: factoring needs a matrix (2-D) parameter")
+            raise ValueError(f"gradient of shape {g.shape}: "
+                             "factoring needs a matrix (2-D) parameter")
         if r is None:
             r, c = np.zeros(g.shape[0]), np.zeros(g.shape[1])
         r = beta2 * r + (1 - beta2) * (g ** 2).sum(axis=1)

@@ -65,7 +65,8 @@ class _Model:
             return X
         y = np.asarray(y)
         if y.shape != (X.shape[0],):
-            raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); got shape {y.shape}")
+            raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); "
+                             f"got shape {y.shape}")
         if y.size and (y.min() < 0 or y.max() >= self.n_classes):
             raise ValueError(f"labels must be integers 0..{self.n_classes - 1}; "
                              f"got values from {y.min()} to {y.max()}")
@@ -117,7 +118,8 @@ class SoftmaxRegression(_Model):
         super().__init__([("W", (self.n_features, self.n_classes)), ("b", (self.n_classes,))], l2)
 
     def __repr__(self):
-        return f"SoftmaxRegression(n_features={self.n_features}, n_classes={self.n_classes}, l2={self.l2})"
+        return (f"SoftmaxRegression(n_features={self.n_features}, n_classes={self.n_classes}, "
+                f"l2={self.l2})")
 
     def init(self, seed=0):
         """Small random weights N(0, 0.01^2), zero biases."""
@@ -145,7 +147,8 @@ class MLP(_Model):
     parameters ``[W1.ravel(), b1, W2.ravel(), b2]``."""
 
     def __init__(self, n_features, n_hidden, n_classes, l2=0.0):
-        self.n_features, self.n_hidden, self.n_classes = int(n_features), int(n_hidden), int(n_classes)
+        self.n_features, self.n_hidden = int(n_features), int(n_hidden)
+        self.n_classes = int(n_classes)
         super().__init__([("W1", (self.n_features, self.n_hidden)), ("b1", (self.n_hidden,)),
                           ("W2", (self.n_hidden, self.n_classes)), ("b2", (self.n_classes,))], l2)
 
@@ -220,9 +223,11 @@ class TrainResult:
     @property
     def message(self):
         if self.diverged_at is None:
-            return f"{self.label}: trained {len(self.step_losses)} steps, final loss {self.final_loss:.4f}"
-        return (f"{self.label}: diverged at step {self.diverged_at} (the loss passed {EXPLODED:g} or "
-                f"stopped being a finite number; try a smaller learning rate)")
+            return (f"{self.label}: trained {len(self.step_losses)} steps, "
+                    f"final loss {self.final_loss:.4f}")
+        return (f"{self.label}: diverged at step {self.diverged_at} "
+                f"(the loss passed {EXPLODED:g} or stopped being a finite number; "
+                f"try a smaller learning rate)")
 
 
 class _Progress:

@@ -104,7 +104,8 @@ class LeastSquares:
         drawn without replacement from `default_rng(seed)`."""
         batch_size = _count("batch_size", batch_size, 1, "examples per minibatch")
         if batch_size > self.n:
-            raise ValueError(f"batch_size={batch_size} is larger than the training set (n={self.n}).")
+            raise ValueError(f"batch_size={batch_size} is larger than the training set "
+                             f"(n={self.n}).")
         keys = np.random.default_rng(seed).random((_count("draws", draws, 1, "minibatches to draw"),
                                                    self.n))
         rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
@@ -320,7 +321,7 @@ class NoiseExplorer:
                           title=f"Noisy quadratic (curvatures 1 and 10), noise σ = {sigma:g}")
         self._ax.set_ylim(1e-6, 1e2)
         lines = []
-        for (name, hp), run in zip(RACE["optimizers"], self.runs):
+        for (_, hp), run in zip(RACE["optimizers"], self.runs):
             settings = ", ".join(f"{k}={v:g}" for k, v in hp.items())
             lines.append(f"{run.label} ({settings}): mean loss over the last "
                          f"{RACE['steps'] // 4} steps {_tail(run):.3g}")

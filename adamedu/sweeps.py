@@ -42,7 +42,8 @@ def _builder(optimizer):
     if callable(optimizer):
         return optimizer
     raise ValueError(f"optimizer={optimizer!r}: give a name for optimizers.make "
-                     "(e.g. 'adam') or a function that takes hyperparameters and returns an optimizer")
+                     "(e.g. 'adam') or a function that takes hyperparameters and returns "
+                     "an optimizer")
 
 
 def _run(optimizer, problem, start, steps):
@@ -131,7 +132,8 @@ def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=No
     ax.set_yticks(range(len(rows)), _labels(rows))
     ax.set_xlabel(g.names[1])
     ax.set_ylabel(g.names[0])
-    ax.figure.colorbar(image, ax=ax, label="log10 (loss / start loss)" if relative else "log10 loss")
+    label = "log10 (loss / start loss)" if relative else "log10 loss"
+    ax.figure.colorbar(image, ax=ax, label=label)
     if title:
         ax.set_title(title)
     return ax
@@ -189,7 +191,8 @@ class Rescaled:
         if not (loss_scale > 0 and theta_scale > 0):
             raise ValueError(f"loss_scale={loss_scale!r}, theta_scale={theta_scale!r}: "
                              "both must be > 0 (a change of units, not a reflection)")
-        self.problem, self.loss_scale, self.theta_scale = problem, float(loss_scale), float(theta_scale)
+        self.problem = problem
+        self.loss_scale, self.theta_scale = float(loss_scale), float(theta_scale)
         if hasattr(problem, "start"):
             self.start = self.theta_scale * np.asarray(problem.start, dtype=float)
 
@@ -197,7 +200,8 @@ class Rescaled:
         return self.loss_scale * self.problem.loss(np.asarray(theta) / self.theta_scale)
 
     def grad(self, theta):
-        return (self.loss_scale / self.theta_scale) * self.problem.grad(np.asarray(theta) / self.theta_scale)
+        return ((self.loss_scale / self.theta_scale)
+                * self.problem.grad(np.asarray(theta) / self.theta_scale))
 
 
 class MinibatchProblem:

@@ -145,7 +145,8 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
                     break
             loss = problem.loss(theta)
             if not math.isfinite(loss):
-                diverged_at, reason = k, f"the loss became {'NaN' if math.isnan(loss) else 'infinite'}"
+                what = "NaN" if math.isnan(loss) else "infinite"
+                diverged_at, reason = k, f"the loss became {what}"
                 break
             points.append(theta.copy())
             losses.append(loss)

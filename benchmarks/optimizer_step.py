@@ -89,7 +89,8 @@ def main():
         threads = torch.get_num_threads()
         print(f"torch {torch.__version__}, foreach=False, "
               f"{threads} threads (default) and 1 thread")
-        print(f"{'optimizer':<18}{'adamedu':>9}{'torch':>9}{'ratio':>7}{'torch 1t':>10}{'ratio':>7}")
+        print(f"{'optimizer':<18}{'adamedu':>9}{'torch':>9}{'ratio':>7}"
+              f"{'torch 1t':>10}{'ratio':>7}")
     for label, (name, hp), (cls, kwargs) in CASES:
         steps = [adamedu_step(name, hp, theta, grad)]
         if torch is not None:

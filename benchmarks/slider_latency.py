@@ -26,10 +26,10 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from adamedu import counterexample, optimizers, plots, surfaces, trajectory  # noqa: E402
-from adamedu.widgets import explore, explore_counterexample  # noqa: E402
+from adamedu import counterexample, optimizers, plots, surfaces, trajectory
+from adamedu.widgets import explore, explore_counterexample
 
 
 def _median_ms(fn, values):

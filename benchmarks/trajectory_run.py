@@ -26,7 +26,8 @@ def main(steps=500):
     for name in surfaces.SURFACES:
         s = surfaces.get(name)
         # small rates so that no run stops early
-        row = [median_ms(lambda: run(optimizers.make(n, lr=lr), s, steps=steps, bound=np.inf))
+        row = [median_ms(lambda n=n, lr=lr, s=s: run(optimizers.make(n, lr=lr), s, steps=steps,
+                                                      bound=np.inf))
                for n, lr in (("gd", 1e-4), ("momentum", 1e-4), ("adam", 1e-3))]
         print(f"{name:<18}" + "".join(f"{ms:>10.2f}" for ms in row))
 

@@ -31,7 +31,7 @@ class CourseContentsManager(AsyncLargeFileManager):
         self.register_pre_save_hook(_saved.pre_save_hook)
 
 
-c = get_config()  # noqa: F821 (provided by Jupyter when it reads this file)
+c = get_config()
 c.ServerApp.root_dir = str(ROOT)
 c.ServerApp.contents_manager_class = CourseContentsManager
 c.LabApp.app_settings_dir = str(HERE / "lab-settings")

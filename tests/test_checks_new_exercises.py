@@ -4,7 +4,6 @@ and the autograder gives the solutions full marks and the untouched exercises ze
 The slips are written here the way a student would write them, independently of the
 mistake models in `adamedu.course.answers`.
 """
-import csv
 import json
 import subprocess
 import sys
@@ -159,12 +158,13 @@ def test_grader_gives_solutions_full_marks_and_untouched_exercises_zero(tmp_path
     subs = tmp_path / "submissions"
     subs.mkdir()
     for name in NOTEBOOKS:
-        (subs / f"solved_{name}.ipynb").write_bytes((ROOT / "solutions" / f"{name}.ipynb").read_bytes())
-        (subs / f"untouched_{name}.ipynb").write_bytes((ROOT / "exercises" / f"{name}.ipynb").read_bytes())
+        for prefix, folder in (("solved", "solutions"), ("untouched", "exercises")):
+            (subs / f"{prefix}_{name}.ipynb").write_bytes(
+                (ROOT / folder / f"{name}.ipynb").read_bytes())
     book = tmp_path / "gradebook.csv"
-    proc = subprocess.run([sys.executable, "-m", "adamedu.course.grade", str(subs), "--out", str(book),
-                           "--json", str(tmp_path / "grades.json"), "-j", "2", "--seed", "7",
-                           "--exercises", str(ROOT / "exercises")],
+    proc = subprocess.run([sys.executable, "-m", "adamedu.course.grade", str(subs),
+                           "--out", str(book), "--json", str(tmp_path / "grades.json"),
+                           "-j", "2", "--seed", "7", "--exercises", str(ROOT / "exercises")],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     grades = json.loads((tmp_path / "grades.json").read_text())

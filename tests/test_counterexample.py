@@ -45,7 +45,8 @@ def test_points_stay_in_the_feasible_set():
 @pytest.mark.parametrize("kwargs, match", [({"C": 2.0}, "C must be"), ({"start": 2.0}, "start"),
                                            ({"steps": 0}, "steps"), ({"beta2": 1.5}, "beta2"),
                                            ({"period": 1}, "period"), ({"small": -1.0}, "small"),
-                                           ({"C": 900.0, "period": 101, "small": 10.0}, "C must be")])
+                                           ({"C": 900.0, "period": 101, "small": 10.0},
+                                            "C must be")])
 def test_bad_settings_are_explained(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ce.run(**kwargs)
@@ -60,7 +61,8 @@ def test_one_period_by_hand_shows_why_adam_drifts_up():
     v3 = 0.1 * v2 + 0.9
     assert adam.v[:3] == pytest.approx([v1, v2, v3], rel=1e-12)
     bc = [1 - 0.1 ** t for t in (1, 2, 3)]
-    expected = [-0.01 * 3 / np.sqrt(v1 / bc[0]), 0.01 / np.sqrt(v2 / bc[1]), 0.01 / np.sqrt(v3 / bc[2])]
+    expected = [-0.01 * 3 / np.sqrt(v1 / bc[0]), 0.01 / np.sqrt(v2 / bc[1]),
+                0.01 / np.sqrt(v3 / bc[2])]
     assert adam.update[:3] == pytest.approx(expected, rel=1e-6)
     assert sum(adam.update[:3]) > 0                      # net drift towards +1
     assert amsgrad.v_max[:3] == pytest.approx([v1, v1, v1], rel=1e-12)  # the max remembers C^2

@@ -94,7 +94,8 @@ def test_minibatches_reject_bad_sizes(kwargs, name):
 def test_sparse_task_rare_words_are_rare_and_informative():
     task = data.sparse_bag_of_words(n_samples=4000, seed=0)
     X, y = task.X, task.y
-    assert X.shape == (4000, 120) and set(np.unique(X)) == {0.0, 1.0} and set(np.unique(y)) == {0, 1}
+    assert X.shape == (4000, 120)
+    assert set(np.unique(X)) == {0.0, 1.0} and set(np.unique(y)) == {0, 1}
     freq = X.mean(axis=0)
     assert np.all(np.abs(freq[:20] - 0.4) < 0.05) and np.all(freq[task.informative] < 0.025)
     # The true model explains the labels well; its rare weights are the large ones.

@@ -5,18 +5,17 @@ is executed here in a fresh kernel, as a student would first run it.
 """
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from adamedu.course.execute import execute_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("ex*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("ex*.ipynb")),
+                         ids=lambda p: p.stem)
 def test_untouched_exercise_runs_and_says_not_attempted(path):
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb = execute_file(path, timeout=120)
     checks = [c for c in nb.cells if c.cell_type == "code" and c.id.startswith("check-")]
     assert checks
     for cell in nb.cells:

@@ -24,7 +24,8 @@ import pytest
 from adamedu.course import answers, check, grade, gradebook, harness, judge, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("grading_corpus", ROOT / "tests/grading_corpus/build.py")
+_spec = importlib.util.spec_from_file_location("grading_corpus",
+                                               ROOT / "tests/grading_corpus/build.py")
 corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(corpus)
 
@@ -39,7 +40,8 @@ def _tree_hash():
     """The grader's own files and the notebooks it reads."""
     h = hashlib.sha256()
     files = [ROOT / "adamedu" / "course" / f for f in ("grade.py", "harness.py", "sandbox.py")]
-    for p in files + sorted((ROOT / "solutions").glob("*")) + sorted((ROOT / "exercises").glob("*")):
+    for p in files + sorted((ROOT / "solutions").glob("*")) + sorted(
+            (ROOT / "exercises").glob("*")):
         h.update(str(p).encode() + p.read_bytes())
     return h.hexdigest()
 
@@ -162,7 +164,8 @@ def test_no_submission_changes_another_or_the_repo(batch):
 def test_sandbox_keeps_files_outside_and_the_gradebook_safe(batch):
     assert Path(batch["targets"].canary).read_text(encoding="utf-8") == "untouched"
     assert b"hacked" not in batch["gradebook"]
-    assert batch["stderr"].startswith("skipped hidden folder") and "sandbox: bubblewrap." in batch["stderr"]
+    assert batch["stderr"].startswith("skipped hidden folder")
+    assert "sandbox: bubblewrap." in batch["stderr"]
 
 
 def test_nothing_a_submission_started_outlives_its_row(batch):
@@ -326,9 +329,11 @@ def one(tmp_path):
 
 BAD = {
     "negative seed": (["--seed", "-1"], "--seed must be between 0"),
-    "infinite total timeout": (["--total-timeout", "inf"], "--total-timeout must be a finite number > 0"),
+    "infinite total timeout": (["--total-timeout", "inf"], "--total-timeout must be a finite "
+                                                           "number > 0"),
     "NaN cell timeout": (["--cell-timeout", "nan"], "--cell-timeout must be a finite number > 0"),
-    "negative cell timeout": (["--cell-timeout", "-3"], "--cell-timeout must be a finite number > 0"),
+    "negative cell timeout": (["--cell-timeout", "-3"], "--cell-timeout must be a finite number > "
+                                                        "0"),
     "no jobs": (["-j", "0"], "-j must be between 1"),
     "tiny memory": (["--memory-mb", "100"], "--memory-mb must be >= 256"),
     "bad shard": (["--shard", "3/2"], "--shard must be K/N"),
@@ -384,7 +389,8 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
     (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
     (tmp_path / "notes.txt").write_text("x")
     found, skipped = grade.collect([tmp_path])
-    assert [(p.name, root, file) for p, root, file in found] == [("a.ipynb", str(tmp_path), "a.ipynb")]
+    assert [(p.name, root, file) for p, root, file in found] == [
+        ("a.ipynb", str(tmp_path), "a.ipynb")]
     assert skipped[0].startswith(f"skipped hidden folder {tmp_path / '.ipynb_checkpoints'}")
     assert skipped[1] == f"skipped (not .ipynb): {tmp_path / 'notes.txt'}"
 
@@ -421,7 +427,8 @@ def test_answers_are_found_as_the_notebook_runs_them():
     head = "def adam_step(theta):\n"
     by_tag = {"cells": [_cell("x", "B", ["answer-adam_step"])]}
     by_def = {"cells": [{"cell_type": "code", "source": "import numpy\n" + head}]}
-    copies = {"cells": [_cell("answer-adam_step", "stub"), _cell("copy", "edited", ["answer-adam_step"]),
+    copies = {"cells": [_cell("answer-adam_step", "stub"),
+                        _cell("copy", "edited", ["answer-adam_step"]),
                         _cell("check-adam_step", "check"), _cell("later", head + "  return 0")]}
     check_first = {"cells": [_cell("check-adam_step", "check"), _cell("answer-adam_step", "A")]}
     nothing = {"cells": [{"cell_type": "markdown", "id": "answer-adam_step", "source": "no"}]}
@@ -435,7 +442,8 @@ def test_answers_are_found_as_the_notebook_runs_them():
 
 def test_provided_cells_are_the_read_only_ones_except_checks():
     pristine = grade.pristine_notebooks(ROOT / "exercises")
-    assert [c["id"] for c in grade.provided_cells(pristine["ex08_hyperparameters"])] == ["setup", "try"]
+    provided = grade.provided_cells(pristine["ex08_hyperparameters"])
+    assert [c["id"] for c in provided] == ["setup", "try"]
     assert [c["id"] for c in grade.provided_cells(pristine["ex05_adam"])] == ["setup"]
 
 
@@ -471,7 +479,8 @@ def test_decode_reverses_encode():
     assert np.array_equal(back[0], value[0]) and back[0].shape == (2, 3)
     assert back[1:] == value[1:]
     assert type(harness.decode(harness.encode(object()))).__name__ == "object"
-    assert harness.encode(np.zeros(10), max_elements=5) == {"type": "array too large", "shape": [10]}
+    assert harness.encode(np.zeros(10), max_elements=5) == {"type": "array too large",
+                                                           "shape": [10]}
 
 
 def test_call_answer_records_what_the_scorer_judges(tmp_path):

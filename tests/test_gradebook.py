@@ -140,7 +140,8 @@ def test_the_exercise_comes_from_the_name_when_the_grader_could_not_tell():
 
 
 def test_the_long_format_detail(tmp_path):
-    records = [rec("bob/ex05_adam.ipynb", sha="ab" * 32, flags=["cell x: imports os", "cell y: eval"],
+    records = [rec("bob/ex05_adam.ipynb", sha="ab" * 32,
+                   flags=["cell x: imports os", "cell y: eval"],
                    lost={"adam_step": EPS, "m_hat_first": "not correct. Hint: that is m, still "
                          "biased toward its starting value 0; m_hat removes that bias"}),
                rec("junk.ipynb", exercise=None, graded=False, error="the file is empty",
@@ -337,7 +338,8 @@ def test_an_empty_class_still_gives_a_page():
 def test_outputs_do_not_depend_on_the_order_records_arrive_in(tmp_path):
     """Workers finish in any order; two files of one student tie on points."""
     records = [rec("alice_ex05.ipynb"), rec("alice_ex05 (1).ipynb"), rec("bob_ex03.ipynb",
-               exercise="ex03_adagrad", lost={"adagrad_step": ADAGRAD_EPS}), rec("carol_ex05.ipynb")]
+               exercise="ex03_adagrad", lost={"adagrad_step": ADAGRAD_EPS}),
+               rec("carol_ex05.ipynb")]
     outputs = set()
     for order in itertools.permutations(records):
         out = tmp_path / "g.csv"

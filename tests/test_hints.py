@@ -18,7 +18,8 @@ from adamedu.course import answers, check, judge
 VALUES = [a for a in answers.ANSWERS if a.kind == "value" and not isinstance(a.expected, bool)]
 FUNCTIONS = [a for a in answers.ANSWERS if a.kind == "function"]
 
-_TOKEN = re.compile(r"\s*((?<![A-Za-z_\d])\d+(?:\.\d*)?(?:e-?\d+)?|\.\d+|\*\*|[-+*/()]|(?:np\.|math\.)?sqrt)")
+_TOKEN = re.compile(r"\s*((?<![A-Za-z_\d])\d+(?:\.\d*)?(?:e-?\d+)?|\.\d+|\*\*|[-+*/()]"
+                    r"|(?:np\.|math\.)?sqrt)")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg,
         ast.UAdd: operator.pos}

@@ -71,7 +71,8 @@ def test_zero_matches_the_papers_7_5b_example():
     # Rajbhandari et al. (2020), Figure 1: 7.5B parameters, 64 devices, K = 12.
     expected = [120e9, 31.4e9, 16.6e9, 1.9e9]
     for stage, gb in enumerate(expected):
-        assert memory.zero_per_device(7.5e9, 64, stage) == pytest.approx(gb, abs=0.05e9)  # printed to 0.1 GB
+        # printed to 0.1 GB
+        assert memory.zero_per_device(7.5e9, 64, stage) == pytest.approx(gb, abs=0.05e9)
     assert memory.zero_per_device(1e9, 1, 3) == pytest.approx(16e9)
     with pytest.raises(ValueError, match="stage"):
         memory.zero_per_device(1e9, 8, 4)

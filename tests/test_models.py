@@ -85,7 +85,8 @@ def test_zero_parameters_give_log_k_and_uniform_predictions():
 
 def test_mlp_known_value():
     model = models.MLP(1, 1, 2)
-    params = np.array([2.0, -1.0, 3.0, -3.0, 0.5, 0.0])  # z = 2x - 1; logits = relu(z)*(3,-3) + (0.5, 0)
+    # z = 2x - 1; logits = relu(z)*(3,-3) + (0.5, 0)
+    params = np.array([2.0, -1.0, 3.0, -3.0, 0.5, 0.0])
     X, y = np.array([[1.0], [0.0]]), np.array([1, 0])
     # row 1: relu(1) = 1, logits (3.5, -3); row 2: relu(-1) = 0, logits (0.5, 0)
     expected = 0.5 * ((np.logaddexp(3.5, -3.0) + 3.0) + (np.logaddexp(0.5, 0.0) - 0.5))
@@ -236,6 +237,7 @@ def test_runs_carry_a_label(digits):
     model = models.SoftmaxRegression(64, 10)
     batches = data.minibatches(len(X_train), 500, seed=0, epochs=1)
     assert models.train(model, optimizers.Adam(), X_train, y_train, batches).label == "Adam"
-    assert models.train(model, optimizers.Adam(), X_train, y_train, batches, label="mine").label == "mine"
+    result = models.train(model, optimizers.Adam(), X_train, y_train, batches, label="mine")
+    assert result.label == "mine"
     tuned = models.tune_lr(model, "nesterov", [0.1], X_train, y_train, batches)
     assert tuned.result.label == "Nesterov, lr = 0.1"

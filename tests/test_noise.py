@@ -45,12 +45,13 @@ def test_full_gradient_is_the_derivative_of_the_loss(small):
 def test_variance_scales_as_one_over_batch_size():
     p = noise.LeastSquares(n=500, seed=0)
     G = p.example_grads(p.start)
-    ratio = noise.minibatch_variance(G, 1, replace=True) / noise.minibatch_variance(G, 8, replace=True)
+    ratio = (noise.minibatch_variance(G, 1, replace=True)
+             / noise.minibatch_variance(G, 8, replace=True))
     np.testing.assert_allclose(ratio, 8.0, rtol=1e-12)
     for B in (1, 10, 100):
         draws = p.sample_grads(p.start, B, draws=10_000, seed=B)
-        np.testing.assert_allclose(draws.mean(axis=0), p.full_grad(p.start),
-                                   atol=4 * np.sqrt(p.minibatch_variance(p.start, B).max() / 10_000))
+        sd_of_mean = np.sqrt(p.minibatch_variance(p.start, B).max() / 10_000)
+        np.testing.assert_allclose(draws.mean(axis=0), p.full_grad(p.start), atol=4 * sd_of_mean)
         np.testing.assert_allclose(draws.var(axis=0), p.minibatch_variance(p.start, B), rtol=0.06)
 
 
@@ -112,12 +113,13 @@ def test_floor_matches_a_simulation(name, hp):
     p = noise.NoisyQuadratic(h=(1.0, 4.0), sigma=(1.0, 0.5), copies=2000, seed=0)
     run = trajectory.run(optimizers.make(name, **hp), p, steps=600)
     mu = 0.9 if name == "momentum" else 0.0
-    assert np.mean(run.losses[300:]) == pytest.approx(noise.floor(hp["lr"], p.h[:2], p.sigma[:2], mu),
-                                                      rel=0.04)
+    floor = noise.floor(hp["lr"], p.h[:2], p.sigma[:2], mu)
+    assert np.mean(run.losses[300:]) == pytest.approx(floor, rel=0.04)
 
 
 def test_floor_refuses_an_unstable_learning_rate():
-    with pytest.raises(ValueError, match=r"stable only for 0 < lr < 2 \(1 \+ momentum\) / max\(h\) = 0.2"):
+    with pytest.raises(ValueError, match=r"stable only for 0 < lr < 2 \(1 \+ momentum\) / max\(h\) "
+                                         r"= 0.2"):
         noise.floor(0.25, [1.0, 10.0], 1.0)
 
 

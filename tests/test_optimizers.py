@@ -4,6 +4,7 @@ import inspect
 import json
 import re
 import warnings
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,6 @@ from adamedu import optimizers as O
 from adamedu.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop, make, state_nbytes
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "torch_reference.npz"
-TOL = 1e-12
 CLASSES = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
 
 
@@ -45,12 +45,50 @@ def build(name):
 
 
 # --------------------------------------------------------------------------- torch fixtures
+# adamedu does torch's operations in torch's order, but torch's CPU kernels fuse a multiply
+# and an add into one rounding (test_torch_rounds_a_multiply_add_once) where numpy rounds
+# the product first. So a fixture matches bit for bit only if no such 1-ulp difference
+# arises; those that do match are compared exactly. In the others the differences start at
+# one rounding of a product and are carried on by the iteration: they stay below 8 float64
+# eps (relative to the largest |theta|), except where lr = 1 or a small beta1 or alpha
+# amplifies them (measured worst: 3.1e-14 = 138 eps, adam_large_lr).
+EPS = np.finfo(np.float64).eps
+EXACT = {"adagrad_first_step", "adagrad_rosenbrock", "adam_first_step", "adam_rosenbrock",
+         "adam_tiny", "adamw_betas_eps", "adamw_first_step", "adamw_rosenbrock",
+         "amsgrad_rosenbrock", "rmsprop_first_step", "rmsprop_rosenbrock", "rmsprop_tiny"}
+AMPLIFIED = {"adam_large_lr", "adam_small_beta1", "rmsprop_centered_small_alpha"}
+
+
+def tolerance(name):
+    """The largest replay_error fixture `name` accepts: 0 (bit for bit) where possible."""
+    return 0.0 if name in EXACT else (256 if name in AMPLIFIED else 8) * EPS
+
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_matches_torch_trajectory(name):
     opt = build(name)
     theta0 = DATA[name][0]
-    assert replay_error(opt.step, opt.init(theta0), name) <= TOL
+    error = replay_error(opt.step, opt.init(theta0), name)
+    assert error <= tolerance(name), \
+        f"{name}: relative error {error:.3g} ({error / EPS:.3g} eps), allowed {tolerance(name):.3g}"
+
+
+def test_tolerances_name_real_fixtures():
+    assert EXACT | AMPLIFIED <= set(CONFIGS) and not EXACT & AMPLIFIED
+    assert {CONFIGS[name]["optimizer"] for name in EXACT} >= {"Adagrad", "RMSprop", "Adam",
+                                                               "AdamW"}
+
+
+def test_torch_rounds_a_multiply_add_once():
+    """Why most fixtures cannot match bit for bit: torch's first plain SGD step,
+    theta - lr * g, is the exact value rounded once (a fused multiply-add); numpy rounds
+    lr * g first and then the difference."""
+    theta0, grads, thetas = DATA["sgd_large_lr"]
+    lr = CONFIGS["sgd_large_lr"]["hyperparams"]["lr"]
+    rounded_once = [float(Fraction(a) - Fraction(lr) * Fraction(g))
+                    for a, g in zip(theta0, grads[0])]
+    assert thetas[0].tolist() == rounded_once
+    assert not np.array_equal(theta0 - lr * grads[0], thetas[0])
 
 
 def test_fixture_covers_every_option():
@@ -77,7 +115,9 @@ def test_fixture_covers_every_option():
 
 
 # Sloppy variants of the update: each must be rejected by the fixtures, which shows the
-# replay test above can fail. Each is (fixture, init, step) on plain numpy arrays.
+# replay test above can fail. Each is (fixture, step, init) on plain numpy arrays. The
+# textbook form of Adam (m_hat / (sqrt(v_hat) + eps), with m_hat and v_hat computed
+# first) is the same mathematics in another order: only the exact comparison rejects it.
 
 def _sloppy_adam(eps_inside_root=False, bias_correction=True, max_of_v_hat=False):
     lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
@@ -124,6 +164,8 @@ def _zeros4():
 
 
 SLOPPY = {
+    "textbook m_hat / (sqrt(v_hat) + eps)": ("adam_tiny", _sloppy_adam(),
+                                             lambda: (0, _zeros4(), _zeros4(), None)),
     "eps inside the root": ("adam_tiny", _sloppy_adam(eps_inside_root=True),
                             lambda: (0, _zeros4(), _zeros4(), None)),
     "no bias correction": ("adam_quadratic", _sloppy_adam(bias_correction=False),
@@ -144,12 +186,14 @@ SLOPPY = {
 @pytest.mark.parametrize("variant", sorted(SLOPPY))
 def test_fixtures_reject_sloppy_variants(variant):
     name, step, init = SLOPPY[variant]
-    assert replay_error(step, init(), name) > 1e3 * TOL
+    assert replay_error(step, init(), name) > tolerance(name)
 
 
 def test_sloppy_adam_is_right_when_not_sloppy():
-    """The sloppy Adam above, with no sloppiness switched on, passes: its failures are real."""
-    assert replay_error(_sloppy_adam(), (0, _zeros4(), _zeros4(), None), "adam_quadratic") < 1e-13
+    """The sloppy Adam above, with no sloppiness switched on, is torch's Adam up to rounding
+    (within a fixture's rounding bound): the other variants fail for their sloppiness."""
+    error = replay_error(_sloppy_adam(), (0, _zeros4(), _zeros4(), None), "adam_quadratic")
+    assert 0 < error <= tolerance("adam_quadratic")
 
 
 # --------------------------------------------------------------------------- closed forms

@@ -7,12 +7,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from adamedu import optimizers, plots, surfaces  # noqa: E402
-from adamedu.trajectory import run  # noqa: E402
+from adamedu import optimizers, plots, surfaces
+from adamedu.trajectory import run
 
 
 @pytest.fixture(autouse=True)

@@ -74,7 +74,8 @@ for path in sys.argv[1:]:
         job / "work" / "ok.txt", "/tmp/ok.txt")
     assert code == 0, err
     lines = err.splitlines()
-    assert lines[:3] == [f"refused {outside / 'canary.txt'} 30", f"refused {outside / 'new.txt'} 30",
+    assert lines[:3] == [f"refused {outside / 'canary.txt'} 30",
+                         f"refused {outside / 'new.txt'} 30",
                          f"refused {job / 'job.json'} 30"]
     assert [x.split()[0] for x in lines[3:]] == ["wrote"] * 3
     assert (outside / "canary.txt").read_text() == "untouched"

@@ -34,7 +34,8 @@ PNG = base64.b64encode(
 
 def load_builder():
     if "build_site" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+        spec = importlib.util.spec_from_file_location("build_site",
+                                                      ROOT / "tools" / "build_site.py")
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module  # dataclasses look their module up here
         spec.loader.exec_module(module)
@@ -126,7 +127,8 @@ def test_lessons_link_to_their_neighbours(site):
             assert nxt["href"].endswith(f"notebooks/{LESSONS[i + 1].stem}.html")
         else:
             assert nxt is None
-        assert page.select_one(".run-box code").get_text() == f".venv/bin/jupyter lab --ServerApp.root_dir=. notebooks/{nb.name}"
+        assert page.select_one(".run-box code").get_text() == (
+            f".venv/bin/jupyter lab --ServerApp.root_dir=. notebooks/{nb.name}")
 
 
 def test_every_page_names_the_course_and_links_its_licence(site):
@@ -438,7 +440,8 @@ def test_drawn_paths_are_adamedus_trajectories_and_readouts_the_explorers(site):
             start = ",".join(str(s["start"]) for s in o["sliders"])
             for key in sampled(o["runs"], start):
                 run = o["runs"][key]
-                chosen = {s["key"]: s["values"][int(i)] for s, i in zip(o["sliders"], key.split(","))}
+                chosen = {s["key"]: s["values"][int(i)]
+                          for s, i in zip(o["sliders"], key.split(","))}
                 hp = {**values[o["name"]], **chosen}
                 traj = trajectory.run(optimizers.make(o["name"], **hp), surface,
                                       start=values["start"], steps=values["steps"])
@@ -501,7 +504,8 @@ def test_every_page_has_a_language_ordered_headings_and_described_images(site):
         skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not skips, f"{name}: heading levels skipped {skips}"
         for img in soup.find_all("img"):
-            assert img.get("alt", "").strip(), f"{name}: an image without alt text: {img.get('src')}"
+            assert img.get("alt", "").strip(), \
+                f"{name}: an image without alt text: {img.get('src')}"
         for input_ in soup.find_all(["input", "select", "textarea"]):
             assert input_.get("id") and soup.find("label", attrs={"for": input_["id"]}), \
                 f"{name}: a control without a label"

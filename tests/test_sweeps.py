@@ -4,7 +4,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from adamedu import optimizers, sweeps, trajectory  # noqa: E402
+from adamedu import optimizers, sweeps, trajectory
 
 
 class Bowl:
@@ -40,7 +40,8 @@ def test_grid_two_axes_and_fixed_hyperparameters():
     g = sweeps.grid("adam", {"beta1": [0.0, 0.9], "lr": [0.01, 0.1, 1.0]}, Bowl(), steps=30,
                     start=Bowl.start, beta2=0.99)
     assert g.losses.shape == (2, 3, 31)
-    one = trajectory.run(optimizers.Adam(lr=0.1, beta1=0.9, beta2=0.99), Bowl(), start=Bowl.start, steps=30)
+    one = trajectory.run(optimizers.Adam(lr=0.1, beta1=0.9, beta2=0.99), Bowl(),
+                         start=Bowl.start, steps=30)
     np.testing.assert_allclose(g.losses[1, 1], one.losses, rtol=1e-12)
 
 
@@ -71,7 +72,8 @@ def test_decades():
 
 
 def test_heatmap_marks_diverged_cells():
-    g = sweeps.grid("sgd", {"momentum": [0.0, 0.9], "lr": [0.1, 1e3]}, Bowl(), steps=100, start=Bowl.start)
+    g = sweeps.grid("sgd", {"momentum": [0.0, 0.9], "lr": [0.1, 1e3]}, Bowl(), steps=100,
+                    start=Bowl.start)
     ax = sweeps.heatmap(g, title="bowl")
     assert [t.get_text() for t in ax.texts] == ["×", "×"]
     assert ax.get_xlabel() == "lr" and ax.get_ylabel() == "momentum"
@@ -85,7 +87,8 @@ def test_warmup_cosine_shape():
     assert lrs[0] == pytest.approx(0.01) and lrs[9] == pytest.approx(0.1)
     assert lrs[-1] == pytest.approx(0.001)
     assert np.all(np.diff(lrs[:10]) > 0) and np.all(np.diff(lrs[10:]) < 0)
-    np.testing.assert_allclose(sweeps.warmup_cosine(0.1, steps=5), 0.05 * (1 + np.cos(np.pi * np.arange(1, 6) / 5)))
+    np.testing.assert_allclose(sweeps.warmup_cosine(0.1, steps=5),
+                               0.05 * (1 + np.cos(np.pi * np.arange(1, 6) / 5)))
     with pytest.raises(ValueError, match="warmup"):
         sweeps.warmup_cosine(0.1, steps=10, warmup=10)
 
@@ -131,7 +134,8 @@ def test_adam_ignores_loss_scale_but_gd_does_not():
                          steps=30, eps=0.0).losses[0]
     np.testing.assert_allclose(scaled, 100 * base, rtol=1e-10)
     gd = sweeps.grid("sgd", {"lr": [0.1]}, Bowl(), steps=30).losses[0]
-    gd_scaled = sweeps.grid("sgd", {"lr": [0.1]}, sweeps.Rescaled(Bowl(), loss_scale=100.0), steps=30).losses[0]
+    gd_scaled = sweeps.grid("sgd", {"lr": [0.1]}, sweeps.Rescaled(Bowl(), loss_scale=100.0),
+                            steps=30).losses[0]
     assert np.isinf(gd_scaled[-1]) and np.isfinite(gd[-1])
 
 
@@ -172,5 +176,6 @@ def test_problems_without_a_start_need_one():
     with pytest.raises(ValueError, match="start"):
         sweeps.run_schedule("adam", NoStart(), [0.1])
     assert not hasattr(sweeps.Rescaled(NoStart(), loss_scale=2.0), "start")
-    losses = sweeps.run_schedule("adam", sweeps.Rescaled(NoStart(), loss_scale=2.0), [0.1], start=[1.0, 0.0])
+    losses = sweeps.run_schedule("adam", sweeps.Rescaled(NoStart(), loss_scale=2.0), [0.1],
+                                 start=[1.0, 0.0])
     assert losses[0] == pytest.approx(1.0)

@@ -98,17 +98,15 @@ def find_pages(root):
 
 def execute_copies(lessons):
     """Run the lessons in a fresh kernel in a temporary copy; return {source: notebook}."""
-    from nbclient import NotebookClient
+    from adamedu.course.execute import execute_file
     executed = {}
     with tempfile.TemporaryDirectory(prefix="adamedu-site-") as tmp:
         for page in lessons:
             copy_path = Path(tmp) / page.source.name
             shutil.copy2(page.source, copy_path)
-            nb = nbformat.read(copy_path, as_version=4)
             print(f"executing {page.path} ...", flush=True)
-            NotebookClient(nb, timeout=600, kernel_name="python3",
-                           resources={"metadata": {"path": tmp}}).execute()
-            executed[page.source] = nb
+            executed[page.source] = execute_file(copy_path, tmp, timeout=600,
+                                                 record_timing=True)
     return executed
 
 
@@ -386,7 +384,8 @@ class Site:
         calls = []
         for page in pages:
             for cell in notebooks[page.rel].cells:
-                call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+                call = (explorer_data.explorer_call(cell.source) if cell.cell_type == "code"
+                        else None)
                 if call is not None:
                     calls.append(call)
                     page.explorers.append((cell.get("id"), call))

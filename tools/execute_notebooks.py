@@ -14,20 +14,17 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from adamedu.widgets.saved import keep_stills  # noqa: E402
+from adamedu.course.execute import execute_file
+from adamedu.widgets.saved import keep_stills
 
 
 def execute(path, timeout=600):
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent.resolve())}})
     start = time.perf_counter()
-    client.execute()
+    nb = execute_file(path, path.parent.resolve(), timeout)
     keep_stills(nb)  # a widget's still picture, not a view whose model dies with the kernel
     nbformat.write(nb, path)
     _join_stream_text(path)
@@ -38,7 +35,7 @@ def _join_stream_text(path):
     """Store each stream output's text as one string rather than a list of lines.
 
     Both forms are valid nbformat; the single string keeps simple line-oriented tools
-    (such as the shared course_lint, which expects a string) working on our notebooks.
+    that expect a string working on our notebooks.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:

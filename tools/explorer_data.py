@@ -328,7 +328,8 @@ def compute_online(ex, png_path, pool):
             rt = sample_log(len(r.average_regret))
             regret = np.clip(r.average_regret[rt - 1], REGRET_FLOOR, top)
             entry["paths"].append({
-                "t": deltas(t), "lo": deltas(frac(low, *X_RANGE)), "hi": deltas(frac(high, *X_RANGE)),
+                "t": deltas(t), "lo": deltas(frac(low, *X_RANGE)),
+                "hi": deltas(frac(high, *X_RANGE)),
                 "rt": deltas(rt),
                 "r": deltas(frac(np.log10(regret), math.log10(REGRET_FLOOR), math.log10(top))),
                 "beta2": r.beta2})

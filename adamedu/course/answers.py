@@ -18,11 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
-from adamedu.course.cases import (
-    adagrad_cases, adagrad_model, adagrad_ref, adam_like_cases, adam_model, adam_ref,
-    adam_with, epoch_cases, epoch_model, epoch_ref, gd_cases, heavy_ball, lsq_model,
-    minibatch_grad_cases, minibatch_grad_ref, momentum_cases, rmsprop_cases, rmsprop_model,
-    rmsprop_ref, sgd_ref, zero_cases, zero_model, zero_ref)
+from adamedu.course import cases
 
 HINTS = {}                        # mistake id -> the hint students see for it
 _ID_OF_HINT = {}                  # hint text -> mistake id (several texts may share an id)
@@ -124,7 +120,7 @@ class TuningAnswer(_Answer):
 
 _FIXED_BETAS = (_mistake("fixed_betas", "use the arguments beta1 and beta2, not the numbers "
                          "0.9 and 0.999: the cases pass other values"),
-                lambda **case: adam_model(**{**case, "beta1": 0.9, "beta2": 0.999}))
+                lambda **case: cases.adam_model(**{**case, "beta1": 0.9, "beta2": 0.999}))
 
 FIRST_BUF = _mistake("first_buf_none", "on the first step buf is None: the buffer starts as "
                      "a copy of the gradient (torch's convention), then buf = momentum * buf "
@@ -134,11 +130,11 @@ _MOMENTUM_MISTAKES = (
     (_mistake("damped_momentum", "this is the damped average buf = momentum*buf + (1 - "
               "momentum)*grad; torch's heavy ball adds the whole gradient: buf = "
               "momentum*buf + grad"),
-     lambda **c: heavy_ball(**c, dampened=True)),
+     lambda **c: cases.heavy_ball(**c, dampened=True)),
     (_mistake("velocity_form", "this is the velocity form (v = momentum*v - lr*grad; "
               "theta + v); the course uses torch's convention: buf = momentum*buf + grad, "
               "theta - lr*buf"),
-     lambda **c: heavy_ball(**c, velocity=True)),
+     lambda **c: cases.heavy_ball(**c, velocity=True)),
 )
 
 _T_FIRST = _mistake("t_not_incremented", "t must be incremented before the bias correction, "
@@ -150,9 +146,9 @@ _EPS_INSIDE = _mistake("eps_inside_root", "eps belongs outside the square root: 
 def _adam_family_slips(v="v"):
     """The slips AMSGrad and AdamW share, tried after their own; `v` is what the bias
     correction divides. (adam_step tries them in its own order, which settles near-ties.)"""
-    return ((_EPS_INSIDE, adam_with(eps_inside=True)),
+    return ((_EPS_INSIDE, cases.adam_with(eps_inside=True)),
             (_mistake("no_bias_correction", f"no bias correction: divide m by (1 - beta1**t) "
-                      f"and {v} by (1 - beta2**t)"), adam_with(bias=False)),
+                      f"and {v} by (1 - beta2**t)"), cases.adam_with(bias=False)),
             _FIXED_BETAS)
 
 
@@ -163,27 +159,27 @@ ANSWERS = (
     FunctionAnswer(
         name="gd_step", notebook="ex01_gradient_descent", points=2,
         params=("theta", "grad", "lr"), returns=("theta",),
-        make_cases=gd_cases,
-        reference=lambda theta, grad, lr: (sgd_ref(theta, grad, None, lr, 0, False)[0],),
+        make_cases=cases.gd_cases,
+        reference=lambda theta, grad, lr: (cases.sgd_ref(theta, grad, None, lr, 0, False)[0],),
         mistakes=((_mistake("uphill", "you stepped uphill: gradient descent subtracts lr * grad"),
                    lambda theta, grad, lr: (theta + lr * grad,)),),
         hint="theta_new = theta - lr * grad", subject="optimizers.SGD"),
     FunctionAnswer(
         name="momentum_step", notebook="ex01_gradient_descent", points=3,
         params=("theta", "grad", "buf", "lr", "momentum"), returns=("theta", "buf"),
-        make_cases=momentum_cases,
-        reference=lambda **c: sgd_ref(**c, nesterov=False),
+        make_cases=cases.momentum_cases,
+        reference=lambda **c: cases.sgd_ref(**c, nesterov=False),
         mistakes=_MOMENTUM_MISTAKES,
         hint="buf = grad (first step) or momentum * buf + grad; theta_new = theta - lr * buf",
         subject="optimizers.SGD(momentum=...)"),
     FunctionAnswer(
         name="nesterov_step", notebook="ex01_gradient_descent", points=3,
         params=("theta", "grad", "buf", "lr", "momentum"), returns=("theta", "buf"),
-        make_cases=momentum_cases,
-        reference=lambda **c: sgd_ref(**c, nesterov=True),
+        make_cases=cases.momentum_cases,
+        reference=lambda **c: cases.sgd_ref(**c, nesterov=True),
         mistakes=((_mistake("heavy_ball_not_nesterov", "this is the heavy-ball step; Nesterov "
                             "steps along grad + momentum * buf (with the new buf)"),
-                   lambda **c: heavy_ball(**c)),) + _MOMENTUM_MISTAKES,
+                   lambda **c: cases.heavy_ball(**c)),) + _MOMENTUM_MISTAKES,
         hint="update buf as for momentum, then theta_new = theta - lr * (grad + momentum * buf)",
         subject="optimizers.SGD(nesterov=True)"),
     ValueAnswer(name="momentum_gain", notebook="ex01_gradient_descent", points=1, expected=10.0,
@@ -205,11 +201,11 @@ ANSWERS = (
     FunctionAnswer(
         name="adagrad_step", notebook="ex03_adagrad", points=7,
         params=("theta", "grad", "state_sum", "lr", "eps"),
-        returns=("theta", "state_sum"), make_cases=adagrad_cases, reference=adagrad_ref,
-        mistakes=((_EPS_INSIDE, lambda **c: adagrad_model(**c, eps_inside=True)),
+        returns=("theta", "state_sum"), make_cases=cases.adagrad_cases, reference=cases.adagrad_ref,
+        mistakes=((_EPS_INSIDE, lambda **c: cases.adagrad_model(**c, eps_inside=True)),
                   (_mistake("sum_updated_late", "add grad**2 to state_sum before dividing: the "
                             "current gradient counts in its own step"),
-                   lambda **c: adagrad_model(**c, old_sum=True))),
+                   lambda **c: cases.adagrad_model(**c, old_sum=True))),
         hint="state_sum + grad**2, then theta - lr * grad / (sqrt(state_sum) + eps)",
         subject="optimizers.Adagrad"),
     ValueAnswer(name="accumulator", notebook="ex03_adagrad", points=1, expected=25.0,
@@ -235,14 +231,14 @@ ANSWERS = (
     FunctionAnswer(
         name="rmsprop_step", notebook="ex04_rmsprop", points=6,
         params=("theta", "grad", "v", "lr", "alpha", "eps"),
-        returns=("theta", "v"), make_cases=rmsprop_cases, reference=rmsprop_ref,
-        mistakes=((_EPS_INSIDE, lambda **c: rmsprop_model(**c, eps_inside=True)),
+        returns=("theta", "v"), make_cases=cases.rmsprop_cases, reference=cases.rmsprop_ref,
+        mistakes=((_EPS_INSIDE, lambda **c: cases.rmsprop_model(**c, eps_inside=True)),
                   (_mistake("alpha_swapped", "alpha weighs the old average: v = alpha * v + "
                             "(1 - alpha) * grad**2"),
-                   lambda **c: rmsprop_model(**c, swapped=True)),
+                   lambda **c: cases.rmsprop_model(**c, swapped=True)),
                   (_mistake("v_updated_late", "update v before dividing: the current gradient "
                             "counts in its own step"),
-                   lambda **c: rmsprop_model(**c, old_v=True))),
+                   lambda **c: cases.rmsprop_model(**c, old_v=True))),
         hint="v = alpha * v + (1 - alpha) * grad**2; theta - lr * grad / (sqrt(v) + eps)",
         subject="optimizers.RMSprop"),
     ValueAnswer(name="weight_two_back", notebook="ex04_rmsprop", points=2, expected=0.081,
@@ -264,17 +260,18 @@ ANSWERS = (
     FunctionAnswer(
         name="adam_step", notebook="ex05_adam", points=6,
         params=("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),
-        returns=("theta", "m", "v", "t"), make_cases=adam_like_cases, reference=adam_ref,
+        returns=("theta", "m", "v", "t"),
+        make_cases=cases.adam_like_cases, reference=cases.adam_ref,
         mistakes=(
             (_mistake("no_bias_correction", "no bias correction: divide m by (1 - beta1**t) "
-                      "and v by (1 - beta2**t)"), adam_with(bias=False)),
+                      "and v by (1 - beta2**t)"), cases.adam_with(bias=False)),
             _FIXED_BETAS,
-            (_T_FIRST, lambda **c: adam_model(**c, t_used=c["t"])),
-            (_T_FIRST, lambda **c: adam_model(**c, t_used=c["t"], eps_before=True)),
-            (_EPS_INSIDE, adam_with(eps_inside=True)),
+            (_T_FIRST, lambda **c: cases.adam_model(**c, t_used=c["t"])),
+            (_T_FIRST, lambda **c: cases.adam_model(**c, t_used=c["t"], eps_before=True)),
+            (_EPS_INSIDE, cases.adam_with(eps_inside=True)),
             (_mistake("eps_before_correction", "eps is added before the bias correction (the "
                       "paper's 'efficient' form); torch adds eps to sqrt(v_hat)"),
-             adam_with(eps_before=True)),
+             cases.adam_with(eps_before=True)),
         ),
         hint="t + 1; m and v moving averages; m_hat, v_hat; "
              "theta - lr * m_hat / (sqrt(v_hat) + eps)",
@@ -303,15 +300,16 @@ ANSWERS = (
         name="amsgrad_step", notebook="ex07_when_adam_fails", points=4,
         params=("theta", "grad", "m", "v", "v_max", "t", "lr", "beta1", "beta2", "eps"),
         returns=("theta", "m", "v", "v_max", "t"),
-        make_cases=lambda rng: adam_like_cases(rng, amsgrad=True), reference=adam_ref,
+        make_cases=lambda rng: cases.adam_like_cases(rng, amsgrad=True), reference=cases.adam_ref,
         mistakes=(
             (_mistake("v_hat_not_v_max", "this divides by sqrt(v_hat) as plain Adam does; "
                       "AMSGrad divides by the bias-corrected running max v_max"),
-             adam_with(use_v=True)),
+             cases.adam_with(use_v=True)),
             (_mistake("max_of_v_hat", "take the max over the raw v, then bias-correct it with "
-                      "the current (1 - beta2**t), as torch does"), adam_with(max_of_hat=True)),
+                      "the current (1 - beta2**t), as torch does"),
+             cases.adam_with(max_of_hat=True)),
             (_mistake("max_before_update", "update v first, then take max(v_max, new v)"),
-             adam_with(max_before=True)),
+             cases.adam_with(max_before=True)),
         ) + _adam_family_slips("v_max"),
         hint="as adam_step, but v_max = max(v_max, v) and v_hat = v_max / (1 - beta2**t)",
         subject="optimizers.Adam(amsgrad=True)"),
@@ -319,15 +317,15 @@ ANSWERS = (
         name="adamw_step", notebook="ex07_when_adam_fails", points=4,
         params=("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps", "weight_decay"),
         returns=("theta", "m", "v", "t"),
-        make_cases=lambda rng: adam_like_cases(rng, adamw=True), reference=adam_ref,
+        make_cases=lambda rng: cases.adam_like_cases(rng, adamw=True), reference=cases.adam_ref,
         mistakes=(
             (_mistake("l2_not_decoupled", "this is L2 regularisation (grad + weight_decay * "
                       "theta inside Adam); AdamW decays theta directly: theta * (1 - lr * "
-                      "weight_decay)"), adam_with(l2=True)),
+                      "weight_decay)"), cases.adam_with(l2=True)),
             (_mistake("decay_without_lr", "the decay is scaled by lr: theta * (1 - lr * "
-                      "weight_decay)"), adam_with(decay_no_lr=True)),
+                      "weight_decay)"), cases.adam_with(decay_no_lr=True)),
             (_mistake("decay_after_step", "decay theta before the Adam step, as torch does"),
-             adam_with(decay_after=True)),
+             cases.adam_with(decay_after=True)),
         ) + _adam_family_slips(),
         hint="theta * (1 - lr * weight_decay), then the Adam step from the raw gradient",
         subject="optimizers.AdamW"),
@@ -356,20 +354,20 @@ ANSWERS = (
     FunctionAnswer(
         name="minibatch_grad", notebook="ex02_noisy_gradients", points=4,
         params=("theta", "X", "y", "rows"), returns=("grad",),
-        make_cases=minibatch_grad_cases, reference=minibatch_grad_ref,
+        make_cases=cases.minibatch_grad_cases, reference=cases.minibatch_grad_ref,
         mistakes=((_mistake("minibatch_grad_slip1", "a minibatch gradient is the mean of its "
                             "rows' gradients, not their sum, so its size does not grow with the "
                             "batch size"),
-                   lambda **c: lsq_model(**c, total=True)),
+                   lambda **c: cases.lsq_model(**c, total=True)),
                   (_mistake("minibatch_grad_slip2", "average over the rows of the minibatch, not "
                             "over the whole training set"),
-                   lambda **c: lsq_model(**c, by_n=True)),
+                   lambda **c: cases.lsq_model(**c, by_n=True)),
                   (_mistake("minibatch_grad_slip3", "use only the rows listed in `rows`: that is "
                             "what makes it a minibatch"),
-                   lambda **c: lsq_model(**c, full=True)),
+                   lambda **c: cases.lsq_model(**c, full=True)),
                   (_mistake("minibatch_grad_slip4", "the residual is prediction minus target; "
                             "the other way round the gradient points downhill"),
-                   lambda **c: lsq_model(**c, flip=True))),
+                   lambda **c: cases.lsq_model(**c, flip=True))),
         hint="each row's gradient is its residual (prediction minus target) times its "
              "features; the minibatch gradient is their mean over the chosen rows",
         subject="noise.minibatch_grad"),
@@ -402,22 +400,23 @@ ANSWERS = (
     FunctionAnswer(
         name="adam_epoch", notebook="ex06_adam_in_practice", points=6,
         params=("theta", "m", "v", "t", "X", "y", "order", "batch_size", "lr"),
-        returns=("theta", "m", "v", "steps"), make_cases=epoch_cases, reference=epoch_ref,
+        returns=("theta", "m", "v", "steps"),
+        make_cases=cases.epoch_cases, reference=cases.epoch_ref,
         mistakes=((_mistake("adam_epoch_slip1", "t counts optimizer steps: one per "
                             "minibatch, not one per epoch"),
-                   lambda **c: epoch_model(**c, t_once=True)),
+                   lambda **c: cases.epoch_model(**c, t_once=True)),
                   (_mistake("adam_epoch_slip2", "correct m and v for their zero start at every "
                             "step, as in lesson 5"),
-                   lambda **c: epoch_model(**c, bias=False)),
+                   lambda **c: cases.epoch_model(**c, bias=False)),
                   (_mistake("adam_epoch_slip3", "when batch_size does not divide the number of "
                             "rows, the last minibatch is smaller, and it still gets its step"),
-                   lambda **c: epoch_model(**c, drop_last=True)),
+                   lambda **c: cases.epoch_model(**c, drop_last=True)),
                   (_mistake("adam_epoch_slip4", "take the minibatches in the order given by "
                             "`order` (the epoch's shuffle)"),
-                   lambda **c: epoch_model(**c, in_row_order=True)),
+                   lambda **c: cases.epoch_model(**c, in_row_order=True)),
                   (_mistake("adam_epoch_slip5", "each step uses its own minibatch's gradient, "
                             "not the gradient of all rows"),
-                   lambda **c: epoch_model(**c, full=True))),
+                   lambda **c: cases.epoch_model(**c, full=True))),
         hint="cut `order` into consecutive minibatches; for each, the model's gradient on "
              "those rows, then one Adam step with torch's defaults for beta1, beta2 and eps",
         subject="models + optimizers.Adam"),
@@ -450,19 +449,19 @@ ANSWERS = (
     FunctionAnswer(
         name="zero_bytes", notebook="ex09_memory_and_scale", points=4,
         params=("n_params", "n_devices", "stage"),
-        returns=("bytes",), make_cases=zero_cases, reference=zero_ref,
+        returns=("bytes",), make_cases=cases.zero_cases, reference=cases.zero_ref,
         mistakes=((_mistake("zero_bytes_slip1", "stage 1 shards the optimizer state only; "
                             "each later stage adds one more kind of tensor"),
-                   lambda **c: zero_model(**c, shift=1)),
+                   lambda **c: cases.zero_model(**c, shift=1)),
                   (_mistake("zero_bytes_slip2", "stage 0 shards nothing; stage 1 already "
                             "shards the optimizer state"),
-                   lambda **c: zero_model(**c, shift=-1)),
+                   lambda **c: cases.zero_model(**c, shift=-1)),
                   (_mistake("zero_bytes_slip3", "the fp32 master copy of the weights belongs to "
                             "the optimizer state too"),
-                   lambda **c: zero_model(**c, no_master=True)),
+                   lambda **c: cases.zero_model(**c, no_master=True)),
                   (_mistake("zero_bytes_slip4", "in mixed precision the weights and gradients "
                             "used in the forward and backward passes are 16-bit"),
-                   lambda **c: zero_model(**c, fp32=True))),
+                   lambda **c: cases.zero_model(**c, fp32=True))),
         hint="bytes per parameter that every device keeps whole, plus the sharded ones "
              "divided among the devices, times the number of parameters",
         subject="memory.zero_per_device"),

@@ -13,7 +13,6 @@ import numpy as np
 
 from adamedu import memory, models, optimizers
 
-
 # --------------------------------------------------------- shared: shapes, Adam's family
 
 def _shape(rng):
@@ -241,7 +240,8 @@ def epoch_cases(rng):
         t = 0 if i == 0 else int(rng.integers(1, 30))
         params = model.init(int(rng.integers(1000))) + rng.normal(0, 0.05, model.n_params)
         out.append(dict(theta=params,
-                        m=np.zeros(model.n_params) if t == 0 else rng.normal(0, 0.01, model.n_params),
+                        m=np.zeros(model.n_params) if t == 0
+                        else rng.normal(0, 0.01, model.n_params),
                         v=np.zeros(model.n_params) if t == 0
                         else rng.uniform(1e-5, 1e-3, model.n_params),
                         t=t, X=X_all[picked], y=y_all[picked].astype(float),

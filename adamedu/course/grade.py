@@ -503,7 +503,8 @@ def _int_at_least(name, low, high=None):
         try:
             x = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number, not {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, not {text!r}") from None
         if x < low or (high is not None and x > high):
             rng = f"between {low} and {high}" if high is not None else f">= {low}"
             raise argparse.ArgumentTypeError(f"{name} must be {rng}, not {text}")

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 MAX_DEPTH = 3          # nesting of tuples, lists and dicts that is encoded
-MAX_ITEMS = 100_000    # items of one sequence or dict (cases carry index lists, e.g. minibatch rows)
+MAX_ITEMS = 100_000    # items of one sequence or dict (cases carry index lists, e.g. rows)
 
 
 # --------------------------------------------------------------------------- the value encoding
@@ -142,7 +142,8 @@ def harness_cell(spec):
     return ("# adamedu grader harness: calls the answer on the grader's inputs\n"
             "_adamedu_ns = {'__name__': 'adamedu_harness'}\n"
             f"exec({source!r}, _adamedu_ns)\n"
-            f"_adamedu_ns['call_answer'](globals(), _adamedu_ns['json'].loads({json.dumps(spec)!r}))\n"
+            f"_adamedu_ns['call_answer'](globals(), "
+            f"_adamedu_ns['json'].loads({json.dumps(spec)!r}))\n"
             "del _adamedu_ns\n")
 
 

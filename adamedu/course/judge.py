@@ -16,8 +16,14 @@ import math
 import numpy as np
 
 from adamedu import optimizers, surfaces, trajectory
-from adamedu.course.answers import (FIRST_BUF, HINTS, FunctionAnswer, TuningAnswer,
-                                    ValueAnswer, mistake_id)
+from adamedu.course.answers import (
+    FIRST_BUF,
+    HINTS,
+    FunctionAnswer,
+    TuningAnswer,
+    ValueAnswer,
+    mistake_id,
+)
 
 NOT_ATTEMPTED = "not attempted yet"
 RTOL, ATOL = 1e-8, 1e-12          # arrays: torch-equal math agrees far closer than this
@@ -93,7 +99,8 @@ def _matches(got, expected):
                 return False
             continue
         ga, ea = _as_array(g), np.asarray(e, dtype=float)
-        if ga is None or ga.shape != ea.shape or not np.allclose(ga, ea, RTOL, ATOL, equal_nan=True):
+        if (ga is None or ga.shape != ea.shape
+                or not np.allclose(ga, ea, RTOL, ATOL, equal_nan=True)):
             return False
     return True
 

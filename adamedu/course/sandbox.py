@@ -92,7 +92,7 @@ class Sandbox:
             proc = subprocess.Popen(cmd, cwd=jobdir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=err,
                                     start_new_session=True,  # takes no locks: safe with threads
-                                    preexec_fn=_limits(memory_mb, cgroup, not self.bwrap))  # noqa: PLW1509
+                                    preexec_fn=_limits(memory_mb, cgroup, not self.bwrap))
             self.running[proc.pid] = (proc, marker, cgroup)
             try:
                 code = proc.wait(timeout=timeout)

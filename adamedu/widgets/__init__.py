@@ -29,10 +29,15 @@ sliders apply theirs the same way, a failing update shows a message instead of a
 traceback, and updates arriving on several kernel threads are serialized and coalesced
 (one redraw at a time, ending on the latest values).
 """
-from adamedu.widgets.explorer import (CHOICES, EPS_RANGE, LR_RANGE, STEPS_RANGE, Explorer,
-                                      explore)
-from adamedu.widgets.online import (ONLINE_BETA2, ONLINE_C_RANGE, ONLINE_STEPS,
-                                    ONLINE_STEPS_RANGE, OnlineExplorer, explore_counterexample)
+from adamedu.widgets.explorer import CHOICES, EPS_RANGE, LR_RANGE, STEPS_RANGE, Explorer, explore
+from adamedu.widgets.online import (
+    ONLINE_BETA2,
+    ONLINE_C_RANGE,
+    ONLINE_STEPS,
+    ONLINE_STEPS_RANGE,
+    OnlineExplorer,
+    explore_counterexample,
+)
 
 __all__ = ["explore", "Explorer", "LR_RANGE", "EPS_RANGE", "STEPS_RANGE", "CHOICES",
            "explore_counterexample", "OnlineExplorer", "ONLINE_C_RANGE", "ONLINE_STEPS_RANGE",

@@ -489,7 +489,7 @@ class Explorer(_Sliders):
         ax, lx = self._ax_path, self._ax_loss
         lx.set_xlim(0, steps)
         if self._bg_key is None or self._bg_key[0] is not s:
-            for a in list(ax.collections) + [l for l in ax.lines if not l.get_animated()]:
+            for a in list(ax.collections) + [line for line in ax.lines if not line.get_animated()]:
                 a.remove()
             plots.contour(s, ax=ax)
             self._style_loss_axes(s)

@@ -5,6 +5,7 @@ package (its own browser download is not used). Without them the tests are skipp
 unless ADAMEDU_REQUIRE_BROWSER=1 (set by .ci/run), which turns the skip into a failure.
 Screenshots of failing tests go to tests/browser/screenshots/ (ignored by git).
 """
+import importlib
 import os
 import shutil
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lab_server import LabServer  # noqa: E402
+from lab_server import LabServer
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,7 +28,7 @@ def _missing():
     if shutil.which("chromium") is None:
         reasons.append("no `chromium` on PATH (apt-get install -y chromium)")
     try:
-        import playwright.sync_api  # noqa: F401
+        importlib.import_module("playwright.sync_api")
     except ImportError:
         reasons.append("the `playwright` package is not installed (pip install playwright)")
     return "; ".join(reasons) or None

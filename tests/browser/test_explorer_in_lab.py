@@ -61,7 +61,8 @@ def write_check_notebook(folder):
         nbformat.v4.new_code_cell('# NBVAL_IGNORE_OUTPUT\n'
                                   'explore(["gd", "momentum", "adam"], surface="quadratic")'),
         nbformat.v4.new_code_cell(QUIZ_LIKE),
-        nbformat.v4.new_code_cell('# NBVAL_IGNORE_OUTPUT\nW.IntSlider(value=3, description="plain")'),
+        nbformat.v4.new_code_cell('# NBVAL_IGNORE_OUTPUT\n'
+                                  'W.IntSlider(value=3, description="plain")'),
     ]
     nbformat.write(nb, folder / "explorer_check.ipynb")
     return "explorer_check.ipynb"
@@ -120,7 +121,8 @@ class Case:
 
 
 ONLINE = dict(control="c", pick="[v for v in Out.values() if type(v).__name__ == "
-              "'OnlineExplorer'][0]", move="X.set(C=v)", values="[3.5 + 0.5 * k for k in range(10)]")
+              "'OnlineExplorer'][0]", move="X.set(C=v)",
+              values="[3.5 + 0.5 * k for k in range(10)]")
 
 
 CASES = {

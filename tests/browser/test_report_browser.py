@@ -91,7 +91,8 @@ def graded(tmp_path_factory):
     proc = subprocess.run(
         [sys.executable, "-m", "adamedu.course.grade", str(tmp / "submissions"), "--out",
          str(out / "gradebook.csv"), "--report", str(out / "report.html"), "-j", "2",
-         "--seed", "1", "--exercises", str(ROOT / "exercises")], check=False, capture_output=True, text=True, cwd=tmp, env=env, timeout=600)
+         "--seed", "1", "--exercises", str(ROOT / "exercises")],
+        check=False, capture_output=True, text=True, cwd=tmp, env=env, timeout=600)
     assert proc.returncode == 1, proc.stderr  # gina's file is not a notebook
     return out, expected
 

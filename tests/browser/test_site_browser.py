@@ -223,7 +223,8 @@ def test_play_unfolds_the_paths_step_by_step(browser, site):
             page.wait_for_timeout(400)
             band = figure.locator(".live-plot svg polyline").first.get_attribute("points")
             seen.append((int(step.input_value()), len(band.split())))
-        assert [s for s, _ in seen] == sorted({s for s, _ in seen}), f"frames did not advance: {seen}"
+        assert [s for s, _ in seen] == sorted({s for s, _ in seen}), \
+            f"frames did not advance: {seen}"
         assert seen[0][0] < seen[-1][0] and seen[0][1] < seen[-1][1], seen
         page.keyboard.press("Enter")                     # pause
         assert button.get_attribute("aria-pressed") == "false"
@@ -243,7 +244,8 @@ def test_a_live_explorer_unfolds_once_when_it_comes_into_view(browser, site):
         figure = page.locator(f"#live-{cell.id}")
         step = figure.locator("input.live-step")
         figure.scroll_into_view_if_needed()
-        page.wait_for_function("(s) => s.value !== s.max && +s.value > 0", arg=step.element_handle())
+        page.wait_for_function("(s) => s.value !== s.max && +s.value > 0",
+                               arg=step.element_handle())
         assert figure.locator("button.live-play").get_attribute("aria-pressed") == "true"
         assert not log["remote"] and not log["failed"] and not log["errors"], log
     finally:

@@ -90,13 +90,15 @@ def corpus(targets=None):
     # unreadable files: a row each, not graded
     c["not_json.ipynb"] = (b"{ this is not json", Expect(False, None, ("not valid JSON",)))
     c["empty.ipynb"] = (b"", Expect(False, None, ("empty",)))
-    c["not_a_notebook.ipynb"] = (b'{"hello": [1, 2, 3]}', Expect(False, None, ("no list of cells",)))
+    c["not_a_notebook.ipynb"] = (b'{"hello": [1, 2, 3]}',
+                                 Expect(False, None, ("no list of cells",)))
     c["binary.ipynb"] = (b"\x89PNG\r\n\x1a\n\x00\xff\xfe", Expect(False, None, ("not text",)))
     c["homework.ipynb"] = ({"cells": [{"cell_type": "code", "source": "print(1)"}]},
                            Expect(False, None, ("cannot tell which exercise",)))
     # structure damage
     c["cells_deleted_ex05.ipynb"] = (
-        _drop(copy.deepcopy(ex05), lambda x: x.get("id") in ("answer-adam_step", "check-adam_step")),
+        _drop(copy.deepcopy(ex05),
+              lambda x: x.get("id") in ("answer-adam_step", "check-adam_step")),
         Expect(True, 4, ("adam_step 0/6: answer cell not found",)))
     reordered = copy.deepcopy(ex05)
     reordered["cells"].reverse()
@@ -224,7 +226,8 @@ def found_as_the_notebook_runs(ex05):
     untagged["cells"].insert(at + 2, {"cell_type": "code", "id": "scratch1", "metadata": {},
                                       "execution_count": None, "outputs": [],
                                       "source": ADAM_HEAD + "    return None\n"})
-    c["copied_untagged_ex05.ipynb"] = (untagged, Expect(True, 6, ("m_hat_first 0/1: not attempted",)))
+    c["copied_untagged_ex05.ipynb"] = (untagged,
+                                       Expect(True, 6, ("m_hat_first 0/1: not attempted",)))
     # ex08: an answer that uses the names the read-only cells define (trajectory, ...)
     ex08 = _set(_load("ex08_hyperparameters"), "answer-tune_momentum",
                 "losses = {lr: trajectory.run(optimizers.make('momentum', lr=lr, momentum=0.3),\n"
@@ -262,7 +265,8 @@ def flagged(ex05):
               "exec('_three = 3')\n")
     c["sneaky_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", sneaky + _adam(ADAM_BODY
-                                                                     + f"    return {STEP}, m, v, t\n")),
+                                                                     + f"    return {STEP}, m, v, "
+                                                                       f"t\n")),
         Expect(True, PERFECT, flags=tuple(f"cell answer-adam_step: {why}" for why in (
             "runs code built at run time (exec/eval/compile)",
             "starts other programs or processes",
