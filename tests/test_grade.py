@@ -457,6 +457,20 @@ def test_flags_name_the_cell_and_the_reason():
         "cell #4: uses adamedu.optimizers, the reference implementation"]
 
 
+@pytest.mark.parametrize("source, flagged", [
+    ("from adamedu.course import answers", True),
+    ("import adamedu.course.judge", True),
+    ("from adamedu import course", True),
+    ("ref = check.answers.by_name('adam_step').reference", True),
+    ("seed = check._seed('adam_step')", True),
+    ("check.adam_step(adam_step)  # of course", False),
+])
+def test_using_the_course_tooling_in_an_answer_is_flagged(source, flagged):
+    assert grade.flags_for([(0, _cell("answer-x", source), False)]) == (
+        ["cell answer-x: uses the checking module (its answers, references or private helpers)"]
+        if flagged else [])
+
+
 def test_memorized_answers_pass_in_the_notebook_but_not_the_grader(batch):
     """The in-notebook inputs are fixed; the grader's are fresh, so memorizing fails."""
     source = json.loads((batch["subs"] / "memorized_ex05.ipynb").read_text())
