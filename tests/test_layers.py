@@ -3,10 +3,8 @@ from an installed copy of the package, in any folder."""
 import os
 import pkgutil
 import shutil
-import site
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -77,7 +75,7 @@ def installed(tmp_path_factory):
     python = venv / "bin" / "python"
     purelib = _run(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                    base).stdout.strip()
-    outer = dict.fromkeys(site.getsitepackages() + [sysconfig.get_paths()["purelib"]])
+    outer = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
     Path(purelib, "outer-environment.pth").write_text("\n".join(outer) + "\n")
     proc = _run(python, ["-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
                          "--disable-pip-version-check", str(src)], base)
