@@ -1,4 +1,9 @@
-"""Shared fixtures: the book (tools/build_site.py) is built once per test session."""
+"""Shared fixtures: the book (tools/build_site.py) is built once per test session.
+
+tests/browser is a suite of its own (a real JupyterLab and Chromium; minutes, not
+seconds): `python -m pytest` leaves it out, `python -m pytest tests/browser` runs it.
+The README's test command runs both.
+"""
 import importlib.util
 import sys
 from pathlib import Path
@@ -6,6 +11,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+BROWSER = ROOT / "tests" / "browser"
+
+
+def _asked_for_browser(config):
+    return any(BROWSER == a or BROWSER in a.parents
+               for a in (Path(arg.split("::")[0]).resolve() for arg in config.args))
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path == BROWSER and not _asked_for_browser(config):
+        return True
+    return None
+
+
+def pytest_report_header(config):
+    if not _asked_for_browser(config):
+        return ["tests/browser: not in this run (python -m pytest tests/browser -n 0)"]
+    return None
 
 
 def load_builder():
