@@ -5,6 +5,7 @@ seconds): `python -m pytest` leaves it out, `python -m pytest tests/browser` run
 The README's test command runs both.
 """
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -48,5 +49,7 @@ def built_site(tmp_path_factory):
     if not sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         pytest.skip("notebooks/ holds no lessons yet, so there is no book to build")
     out = tmp_path_factory.mktemp("site")
-    _, warnings = load_builder().build(ROOT, out)
+    # under pytest-xdist every core runs a test already: no pool for the explorer runs
+    workers = 1 if os.environ.get("PYTEST_XDIST_WORKER") else None
+    _, warnings = load_builder().build(ROOT, out, workers=workers)
     return out, warnings

@@ -244,7 +244,8 @@ def make_course(tmp_path, cells, exercise=True):
 
 
 def build(course, capsys):
-    code = build_site.main(["--root", str(course), "--out", str(course / "site")])
+    code = build_site.main(["--root", str(course), "--out", str(course / "site"),
+                            "--workers", "1"])  # a tiny course: no worker processes
     return code, soup_of(course / "site" / "notebooks" / "01_lesson.html"), capsys.readouterr()
 
 

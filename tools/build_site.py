@@ -175,8 +175,8 @@ def make_exporter():
 
 
 class Site:
-    def __init__(self, root, out):
-        self.root, self.out = root, out
+    def __init__(self, root, out, workers=None):
+        self.root, self.out, self.workers = root, out, workers
         self.warnings = []
         self.copied = set()       # course files copied into the site (relative paths)
         self.site_paths = {}      # course-relative notebook path -> site page path
@@ -391,7 +391,7 @@ class Site:
                     page.explorers.append((cell.get("id"), call))
         folder = self.out / STATIC / "explorers"
         folder.mkdir(parents=True, exist_ok=True)
-        keys, self.explorer_data = explorer_data.compute(calls, folder)
+        keys, self.explorer_data = explorer_data.compute(calls, folder, self.workers)
         for page in pages:
             found, page.explorers = page.explorers, []
             for cell_id, call in found:
@@ -522,8 +522,9 @@ def folder_size(path):
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def build(root, out, execute=False):
-    """Build the site of the course in `root` into `out`; return (pages, warnings)."""
+def build(root, out, execute=False, workers=None):
+    """Build the site of the course in `root` into `out`; return (pages, warnings).
+    workers: processes for the explorers' runs (see `explorer_data.compute`)."""
     root, out = Path(root).resolve(), Path(out).resolve()
     if not (root / "notebooks").is_dir():
         sys.exit(f"{root} has no notebooks/ folder: give the course folder with --root.")
@@ -533,7 +534,7 @@ def build(root, out, execute=False):
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     (out / MARKER).write_text("built by tools/build_site.py; rebuilt from scratch each time\n")
-    site = Site(root, out)
+    site = Site(root, out, workers)
     pages = site.build(execute=execute)
     return pages, site.warnings
 
@@ -546,9 +547,14 @@ def main(argv=None):
                         help="run the lessons in a fresh kernel first (in a temporary copy)")
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the course folder to read (default: this repository)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes for the explorers' runs (default: one per core, "
+                             "at most 4; 1 runs them in this process)")
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error(f"--workers must be at least 1, not {args.workers}")
     start = time.perf_counter()
-    pages, warnings = build(args.root, args.out, execute=args.execute)
+    pages, warnings = build(args.root, args.out, execute=args.execute, workers=args.workers)
     seconds = time.perf_counter() - start
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)

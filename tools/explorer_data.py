@@ -373,16 +373,33 @@ def online_background(steps, top, path):
 
 # ----------------------------------------------------------------------------- entry point
 
-def compute(calls, out_dir, workers=WORKERS):
+class _InProcess:
+    """A pool of one: the runs in this process (no start-up cost of worker processes)."""
+
+    def map(self, fn, jobs, chunksize=1):
+        return map(fn, jobs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def compute(calls, out_dir, workers=None):
     """Data for a list of explorer calls: (the key of each call, {key: data}). Each
     distinct explorer is computed once; its background goes to out_dir/<key>.png. A call
-    the explorer itself rejects gets, instead of a key, the ValueError it raised."""
+    the explorer itself rejects gets, instead of a key, the ValueError it raised.
+    workers: processes for the runs (default WORKERS; 1 runs them in this process, for a
+    caller whose cores are busy already, e.g. a test session on several workers)."""
     from adamedu import widgets
     keys, out, seen = [], {}, {}
+    workers = WORKERS if workers is None else workers
     # spawn, not fork: the builder may run in a process with threads (a test session
     # driving a browser), and a forked child could inherit a held lock
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with (ProcessPoolExecutor(max_workers=workers, mp_context=context) if workers > 1
+          else _InProcess()) as pool:
         for name, args, kwargs in calls:
             text = json.dumps([name, args, kwargs], sort_keys=True)
             if text in seen:       # the same call again: the same explorer
