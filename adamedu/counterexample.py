@@ -26,28 +26,21 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from . import optimizers
-
-
-def _positive_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
-    return int(value)
+from . import _check, optimizers
 
 
 def check_problem(C, period=3, small=1.0):
     """Validate the problem: the best point must be x = -1, i.e. C > (period - 1) * small."""
-    period = _positive_int("period", period, 2)
-    for name, value in (("C", C), ("small", small)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+    period = _check.whole("period", period, 2, "a period has a large and a small gradient")
+    C = _check.number("C", C, 0.0, why="it is the size of the large gradient", open_low=True)
+    small = _check.number("small", small, 0.0, why="it is the size of the small gradient",
+                          open_low=True)
     if not C > (period - 1) * small:
         raise ValueError(f"C must be > (period - 1) * small = {(period - 1) * small:g}, "
                          f"so that the losses of one period add up to "
                          f"(C - {(period - 1) * small:g}) x and the best point is x = -1; "
                          f"got C = {C!r}")
-    return float(C), period, float(small)
+    return C, period, small
 
 
 def paper_beta2(C):
@@ -92,13 +85,12 @@ def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_deca
     """
     C, period, small = check_problem(C, period, small)
     beta2 = paper_beta2(C) if beta2 is None else beta2
-    steps = _positive_int("steps", steps, 1)
-    if not -1 <= start <= 1:
-        raise ValueError(f"start must lie in the feasible set [-1, 1]; got {start!r}")
+    steps = _check.whole("steps", steps, 1, "it is the number of steps")
+    start = _check.number("start", start, -1.0, 1.0, "x lives in the feasible set [-1, 1]")
 
     optimizers.Adam(lr=lr, beta1=beta1, beta2=beta2, amsgrad=amsgrad)  # checks the settings
     g = np.where(np.arange(1, steps + 1) % period == 1, C, -small)  # gradient(t) for each t
-    xs, v, update, v_max = _adam_online(g, float(start), lr, lr_decay, float(beta1),
+    xs, v, update, v_max = _adam_online(g, start, lr, lr_decay, float(beta1),
                                         float(beta2), amsgrad)
     paid = np.cumsum(g * xs[:-1])             # sum of f_s(x_s) for s <= t
     best = -np.abs(np.cumsum(g))              # min over x in [-1, 1] of sum of f_s(x)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import data, optimizers, trajectory
+from . import _check, data, optimizers, trajectory
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,8 @@ def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=No
 def warmup_cosine(lr, steps, warmup=0, final=0.0):
     """Learning rate per step: linear warmup to `lr` over `warmup` steps, then a cosine
     decay to `final * lr` at the last step."""
-    if not 0 <= warmup < steps:
-        raise ValueError(f"warmup={warmup!r}: must be at least 0 and below steps={steps}")
+    _check.number("warmup", warmup, 0, steps, f"warmup is part of the {steps} steps",
+                  open_high=True)
     t = np.arange(1, steps + 1)
     rise = np.minimum(t / warmup, 1.0) if warmup else np.ones(steps)
     progress = np.clip((t - warmup) / max(steps - warmup, 1), 0.0, 1.0)
@@ -188,11 +188,10 @@ class Rescaled:
     """
 
     def __init__(self, problem, loss_scale=1.0, theta_scale=1.0):
-        if not (loss_scale > 0 and theta_scale > 0):
-            raise ValueError(f"loss_scale={loss_scale!r}, theta_scale={theta_scale!r}: "
-                             "both must be > 0 (a change of units, not a reflection)")
+        why = "a change of units, not a reflection"
         self.problem = problem
-        self.loss_scale, self.theta_scale = float(loss_scale), float(theta_scale)
+        self.loss_scale = _check.number("loss_scale", loss_scale, 0.0, why=why, open_low=True)
+        self.theta_scale = _check.number("theta_scale", theta_scale, 0.0, why=why, open_low=True)
         if hasattr(problem, "start"):
             self.start = self.theta_scale * np.asarray(problem.start, dtype=float)
 

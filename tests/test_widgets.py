@@ -195,10 +195,10 @@ def test_clamped_value_is_what_runs():
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"lr": "fast"}, "lr must be a number, got 'fast'"),
+    ({"lr": "fast"}, "lr must be a finite real number, got 'fast'"),
     ({"lr": float("nan")}, "lr=nan is not finite"),
-    ({"beta2": 1.0}, r"beta2=1.0 is outside \[0, 1\)"),
-    ({"beta1": -0.1}, r"beta1=-0.1 is outside \[0, 1\)"),
+    ({"beta2": 1.0}, r"beta2=1.0 is outside the allowed range \[0, 1\): beta2 is the decay"),
+    ({"beta1": -0.1}, r"beta1=-0.1 is outside the allowed range \[0, 1\)"),
     ({"momentum": 0.5}, "unknown setting 'momentum'"),
     ({"bias_correction": "yes"}, "give True or False"),
     ({"steps": 2.5}, "steps must be a whole number"),
@@ -340,8 +340,8 @@ def test_online_values_between_the_stops_are_added_to_the_sliders():
 
 @pytest.mark.parametrize("values, message", [
     ({"C": 2}, "C must be > "),
-    ({"C": "big"}, "C must be a number, got 'big'"),
-    ({"beta2": 1.0}, r"beta2=1.0 is outside \[0, 1\)"),
+    ({"C": "big"}, "C must be a finite real number, got 'big'"),
+    ({"beta2": 1.0}, r"beta2=1.0 is outside the allowed range \[0, 1\): beta2 is the decay"),
     ({"beta2": float("inf")}, "beta2=inf is not finite"),
     ({"steps": 2.5}, "steps must be a whole number"),
     ({"lr": 0.1}, "unknown setting 'lr'"),

@@ -8,8 +8,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from adamedu import optimizers, plots, surfaces, trajectory
-from adamedu.widgets._sliders import _clamp, _fmt, _number, _png, _Sliders, _whole
+from adamedu import _check, optimizers, plots, surfaces, trajectory
+from adamedu.widgets._sliders import _clamp, _fmt, _png, _rate, _Sliders, _whole
 
 LR_RANGE = (1e-4, 10.0)
 EPS_RANGE = (1e-12, 1.0)
@@ -383,7 +383,7 @@ class Explorer(_Sliders):
             x, y = start
         except (TypeError, ValueError):
             raise ValueError(f"start must be a point (x, y), got {start!r}") from None
-        x, y = _number("start x", x), _number("start y", y)
+        x, y = _check.number("start x", x), _check.number("start y", y)
 
         def apply():
             s = self._surface
@@ -402,8 +402,10 @@ class Explorer(_Sliders):
             if not isinstance(value, (bool, np.bool_, int)) or value not in (0, 1):
                 raise ValueError(f"{p} is on or off: give True or False, got {value!r}")
             value = bool(value)
+        elif p in CHOICES and p in run.params:
+            value = _rate(p, value)
         else:
-            value = _number(p, value)
+            value = _check.number(p, value)
         if p not in run.params:  # a fixed extra such as amsgrad or centered: check it now
             optimizers.make(run.name, **{**run.values, **run.extras, p: value})
 
@@ -414,12 +416,6 @@ class Explorer(_Sliders):
             low, high = _LOG[p]
             why = " (the slider is logarithmic: it only takes values > 0)" if value <= 0 else ""
             value = _clamp(p, value, low, high, notes, why)
-        elif p in CHOICES:
-            high = 1.0 if p in ("beta1", "beta2", "alpha") else math.inf
-            if not 0.0 <= value < high:
-                bound = "[0, 1)" if high == 1.0 else "[0, inf)"
-                raise ValueError(f"{p}={value!r} is outside {bound}: "
-                                 f"{self._why(p)}")
         widget = run.widgets[p]
 
         def apply():
@@ -436,13 +432,6 @@ class Explorer(_Sliders):
                 widget.value = value
             run.values[p] = value
         return apply
-
-    @staticmethod
-    def _why(p):
-        if p in ("beta1", "beta2", "alpha"):
-            return (f"{p} is the decay rate of a moving average; at 1 or more it never "
-                    f"forgets (or grows), below 0 it flips sign")
-        return "it cannot be negative"
 
     # ----------------------------------------------------------------- figure
 
