@@ -198,7 +198,7 @@ def contour(surface, ax=None, title=None, resolution=200):
 def _legend_label(traj):
     if traj.diverged_at is None:
         return traj.label
-    return f"{traj.label} (diverged at step {traj.diverged_at})"
+    return f"{traj.label} ({_trajectory.diverged_text(traj.diverged_at)})"
 
 
 def paths(surface, trajectories, ax=None, title=None, legend=True):
@@ -302,17 +302,16 @@ def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
     for ax, (surf, value, trajs) in zip(axes.flat, panels):
         shown = f"{value:g}" if isinstance(value, (int, float, np.number)) else f"{value}"
         paths(surf, trajs, ax=ax, title=f"{param} = {shown}", legend=False)
-        notes = [f"{t.label}: diverged at step {t.diverged_at}" if len(trajs) > 1
-                 else f"diverged at step {t.diverged_at}"
-                 for t in trajs if t.diverged_at is not None]
+        notes = [(f"{t.label}: " if len(trajs) > 1 else "")
+                 + _trajectory.diverged_text(t.diverged_at) for t in trajs if t.diverged_at is not None]
         if notes:
             ax.text(0.03, 0.97, "\n".join(notes), transform=ax.transAxes, va="top", ha="left",
                     fontsize=8, color="#b00000",
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
                               "edgecolor": "none"})
+        plain = {_legend_label(t): t.label for t in trajs}  # one legend entry per optimizer
         for h, lab in zip(*ax.get_legend_handles_labels()):
-            lab = lab.split(" (diverged at step")[0]
-            handles.setdefault(lab, h)
+            handles.setdefault(plain.get(lab, lab), h)
     for ax in axes.flat[len(runs):]:
         ax.set_visible(False)
     if handles:
@@ -356,6 +355,6 @@ def on_surfaces(cases, losses=False, panel_width=4.3, panel_height=3.8):
                 ax.get_legend().remove()            # the first panel's legend names the colours
         print(f"{surface.title:{width}s} ", "  ".join(
             f"{t.label} {t.final_loss:.2g}" if t.diverged_at is None
-            else f"{t.label} diverged at step {t.diverged_at}" for t in trajs))
+            else f"{t.label} {_trajectory.diverged_text(t.diverged_at)}" for t in trajs))
         runs.append(trajs)
     return fig, runs

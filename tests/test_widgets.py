@@ -105,7 +105,7 @@ def test_a_diverging_path_is_drawn_up_to_the_divergence_and_marked():
     ex = explore("gd", surface="rosenbrock", lr=0.008)
     (traj,) = ex.trajectories
     assert traj.diverged_at is not None and traj.diverged_at > 1
-    assert f"diverged at step {traj.diverged_at}" in ex.readout[0]
+    assert f"diverged at step {traj.diverged_at}: {traj.reason}" in ex.readout[0]
     run = ex._runs["gd"]
     xs, ys = run.path.get_data()
     assert len(xs) == traj.diverged_at  # the start plus every finite step before it

@@ -584,7 +584,7 @@ class Explorer(_Sliders):
     @staticmethod
     def _result(traj):
         if traj.diverged_at is not None:
-            return f"diverged at step {traj.diverged_at} ({traj.reason})"
+            return trajectory.diverged_text(traj.diverged_at, traj.reason)
         d = traj.distance_to_min
         return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
                 + ("n/a (no minimum)" if d is None else f"{d:.3g}"))
