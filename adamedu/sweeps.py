@@ -3,7 +3,7 @@
     g = sweeps.grid("adam", {"beta1": [0.0, 0.9], "lr": np.logspace(-3, 0, 7)}, problem, steps=100)
     g.final                 # loss after 100 steps, shape (2, 7); inf where the run diverged
     g.at(10)                # loss after 10 steps, from the same runs
-    sweeps.heatmap(g)       # rows: first axis, columns: last axis
+    plots.heatmap(g)        # rows: first axis, columns: last axis (drawn by `plots`)
 
 `compare` runs several optimizers over one lr grid; `run_schedule` runs an optimizer whose
 learning rate changes every step (warmup, decay). Two problem wrappers make experiments:
@@ -14,7 +14,6 @@ sees the same minibatches.
 import itertools
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from . import _check, data, optimizers, trajectory
@@ -93,50 +92,6 @@ def decades(lrs, losses, threshold):
     """
     good = np.asarray(lrs)[np.asarray(losses) <= threshold]
     return float(np.log10(good.max() / good.min())) if good.size else float("nan")
-
-
-def _labels(values):
-    """Shortest labels (1 to 6 significant digits) that put each value closer to itself
-    than to its neighbours: 0.3 for 0.316, but 0.9999 rather than 1."""
-    if any(isinstance(v, str) for v in values):
-        return [str(v) for v in values]
-    values = np.asarray(values, dtype=float)
-    gaps = np.abs(values[:, None] - values[None, :]) + np.diag(np.full(len(values), np.inf))
-    nearest = gaps.min(axis=1) if len(values) > 1 else np.abs(values) + 1.0
-    for digits in range(1, 7):
-        rounded = np.array([float(f"{v:.{digits}g}") for v in values])
-        if np.all(np.abs(rounded - values) <= 0.1 * nearest):
-            break
-    return [f"{x:g}".replace("e-0", "e-").replace("e+0", "e") for x in rounded]
-
-
-def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=None, title=None):
-    """Colour each grid point by log10 of its loss; diverged runs are grey with a cross.
-
-    Rows are the first axis of a 2-D grid, columns the last. relative=True divides each
-    run's loss by its loss at the start, so problems of different scale share a colour bar.
-    Losses below `floor` are drawn as `floor`.
-    """
-    if len(g.names) != 2:
-        raise ValueError(f"heatmap needs a 2-D grid; this one has axes {g.names}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 2.8))
-    loss = g.at(step) / g.at(0) if relative else g.at(step)
-    shown = np.log10(np.maximum(np.where(np.isfinite(loss), loss, np.nan), floor))
-    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")
-    image = ax.imshow(shown, cmap=cmap, aspect="auto", origin="lower", vmin=vmin, vmax=vmax)
-    for i, j in zip(*np.nonzero(~np.isfinite(loss))):
-        ax.text(j, i, "×", ha="center", va="center", color="0.3")
-    rows, cols = g.values
-    ax.set_xticks(range(len(cols)), _labels(cols), rotation=90)
-    ax.set_yticks(range(len(rows)), _labels(rows))
-    ax.set_xlabel(g.names[1])
-    ax.set_ylabel(g.names[0])
-    label = "log10 (loss / start loss)" if relative else "log10 loss"
-    ax.figure.colorbar(image, ax=ax, label=label)
-    if title:
-        ax.set_title(title)
-    return ax
 
 
 def warmup_cosine(lr, steps, warmup=0, final=0.0):

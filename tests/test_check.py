@@ -12,10 +12,10 @@ from adamedu import _check
      "lr must be a finite real number in the allowed range [0, inf), got '0.1'"),
     (lambda: _check.number("lr", True), "lr must be a finite real number, got True"),
     (lambda: _check.number("beta2", math.nan, 0.0, 1.0, "why", open_high=True),
-     "beta2=nan is not finite; the allowed range is [0, 1): nan and inf make every result "
-     "nan or inf"),
-    (lambda: _check.number("x", -math.inf), "x=-inf is not finite; give a finite number: "
-                                             "nan and inf make every result nan or inf"),
+     ("beta2=nan is not finite; the allowed range is [0, 1): nan and inf make every result "
+      "nan or inf")),
+    (lambda: _check.number("x", -math.inf),
+     "x=-inf is not finite; give a finite number: nan and inf make every result nan or inf"),
     (lambda: _check.number("beta2", 1.0, 0.0, 1.0, "it decays", open_high=True),
      "beta2=1.0 is outside the allowed range [0, 1): it decays"),
     (lambda: _check.number("b", 0, 0.0, open_low=True),
