@@ -13,6 +13,8 @@ from PIL import Image as _PILImage
 
 from adamedu import _check
 
+_WIDTH = 8.0  # inches at dpi 80: every explorer's figure
+
 
 def _fmt(value):
     """A hyperparameter value as a short string (0.001, 1e-08, 0.9999, True)."""

@@ -8,8 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import _check, counterexample, plots
-from adamedu.widgets._sliders import _clamp, _fmt, _png, _rate, _Sliders, _whole
-from adamedu.widgets.explorer import _WIDTH
+from adamedu.widgets._sliders import _WIDTH, _clamp, _fmt, _png, _rate, _Sliders, _whole
 
 ONLINE_C_RANGE = (2.5, 20.0)
 ONLINE_STEPS_RANGE = (3, 10000)
