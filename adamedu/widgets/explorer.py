@@ -66,7 +66,8 @@ class Explorer(_Sliders):
 
     Use `explore(...)` to make one. Attributes for code and tests: `widget` (the ipywidgets
     box), `png` (the current image), `readout` (one line per optimizer, plus notes),
-    `trajectories`, `values` (current settings), `set(**values)`.
+    `trajectories`, `values` (current settings), `set(**values)`, `figure` (the matplotlib
+    figure the image is drawn from; its moving lines carry gids such as "adam path").
     """
 
     def __init__(self, optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):

@@ -30,9 +30,10 @@ def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
 
 class OnlineExplorer(_Sliders):
     """Sliders for C, beta2 and the number of steps; the two panels of
-    `counterexample.plot` (x_t and the average regret) in one reused figure; a readout
+    `plots.online_runs` (x_t and the average regret) in one reused figure; a readout
     with each run's final x and average regret. Attributes: `widget`, `png`, `readout`,
-    `runs` (Adam's and AMSGrad's `counterexample.OnlineRun`), `values`, `set(**values)`.
+    `runs` (Adam's and AMSGrad's `counterexample.OnlineRun`), `values`, `set(**values)`,
+    `figure`.
     """
 
     def __init__(self, C=3.0, beta2=None, steps=3000, lr=0.5):
