@@ -26,28 +26,21 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from . import optimizers
-
-
-def _positive_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
-    return int(value)
+from . import _check, optimizers
 
 
 def check_problem(C, period=3, small=1.0):
     """Validate the problem: the best point must be x = -1, i.e. C > (period - 1) * small."""
-    period = _positive_int("period", period, 2)
-    for name, value in (("C", C), ("small", small)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+    period = _check.whole("period", period, 2, "a period has a large and a small gradient")
+    C = _check.number("C", C, 0.0, why="it is the size of the large gradient", open_low=True)
+    small = _check.number("small", small, 0.0, why="it is the size of the small gradient",
+                          open_low=True)
     if not C > (period - 1) * small:
         raise ValueError(f"C must be > (period - 1) * small = {(period - 1) * small:g}, "
                          f"so that the losses of one period add up to "
                          f"(C - {(period - 1) * small:g}) x and the best point is x = -1; "
                          f"got C = {C!r}")
-    return float(C), period, float(small)
+    return C, period, small
 
 
 def paper_beta2(C):
@@ -92,13 +85,12 @@ def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_deca
     """
     C, period, small = check_problem(C, period, small)
     beta2 = paper_beta2(C) if beta2 is None else beta2
-    steps = _positive_int("steps", steps, 1)
-    if not -1 <= start <= 1:
-        raise ValueError(f"start must lie in the feasible set [-1, 1]; got {start!r}")
+    steps = _check.whole("steps", steps, 1, "it is the number of steps")
+    start = _check.number("start", start, -1.0, 1.0, "x lives in the feasible set [-1, 1]")
 
     optimizers.Adam(lr=lr, beta1=beta1, beta2=beta2, amsgrad=amsgrad)  # checks the settings
     g = np.where(np.arange(1, steps + 1) % period == 1, C, -small)  # gradient(t) for each t
-    xs, v, update, v_max = _adam_online(g, float(start), lr, lr_decay, float(beta1),
+    xs, v, update, v_max = _adam_online(g, start, lr, lr_decay, float(beta1),
                                         float(beta2), amsgrad)
     paid = np.cumsum(g * xs[:-1])             # sum of f_s(x_s) for s <= t
     best = -np.abs(np.cumsum(g))              # min over x in [-1, 1] of sum of f_s(x)
@@ -149,68 +141,3 @@ def compare(C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True, bet
     """Adam and AMSGrad with the same settings: ``(adam_run, amsgrad_run)``."""
     return tuple(run(amsgrad, C, beta2, lr, steps, start, lr_decay, beta1, period, small)
                  for amsgrad in (False, True))
-
-
-def _beta2_text(beta2):
-    return f"{beta2:.3g}"
-
-
-def plot(runs, title=None):
-    """Two panels for a list of ``OnlineRun``: x_t against t, and the average regret R_t / t.
-    Returns the figure."""
-    import matplotlib.pyplot as plt
-
-    from . import plots
-
-    runs = list(runs)
-    if not runs:
-        raise ValueError("plot needs at least one OnlineRun")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.0), layout="constrained")
-    for r in runs:
-        t = np.arange(len(r.x))
-        left.plot(t, r.x, color=plots.color(r.label), label=r.label, linewidth=1.2)
-        right.plot(t[1:], r.average_regret, color=plots.color(r.label), label=r.label)
-    left.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = -1")
-    left.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
-    positive = all(np.all(r.average_regret > 0) for r in runs)
-    right.set(xlabel="step t", ylabel="$R_t / t$", xscale="log",
-              yscale="log" if positive else "linear",
-              title="Average regret" + ("" if positive else " (linear: some values <= 0)"))
-    left.legend(loc="center right")
-    r = runs[0]
-    fig.suptitle(title if title is not None else
-                 f"C = {r.C:g}, β₁ = {r.beta1:g}, β₂ = {_beta2_text(r.beta2)}")
-    return fig
-
-
-def small_multiples(Cs, beta2s, **settings):
-    """A grid of panels, one per (C, beta2), each with Adam's and AMSGrad's x_t.
-
-    ``beta2s`` may contain ``None`` for the paper's 1 / (1 + C**2). Extra keyword
-    arguments go to ``compare``. Returns the figure."""
-    import matplotlib.pyplot as plt
-
-    from . import plots
-
-    Cs, beta2s = list(Cs), list(beta2s)
-    if not Cs or not beta2s:
-        raise ValueError("small_multiples needs at least one C and one beta2")
-    fig, axes = plt.subplots(len(Cs), len(beta2s), squeeze=False, sharex=True, sharey=True,
-                             figsize=(2.7 * len(beta2s), 1.9 * len(Cs) + 0.7),
-                             layout="constrained")
-    for row, C in zip(axes, Cs):
-        for ax, beta2 in zip(row, beta2s):
-            runs = compare(C=C, beta2=beta2, **settings)
-            for r in runs:
-                ax.plot(r.x, color=plots.color(r.label), label=r.label, linewidth=1.1)
-            ax.axhline(-1, color="0.5", linestyle=":", linewidth=1)
-            name = "paper's " if beta2 is None else ""
-            ax.set_title(f"C = {C:g}, {name}β₂ = {_beta2_text(runs[0].beta2)}", fontsize=9)
-            ax.set_ylim(-1.15, 1.15)
-    for ax in axes[-1]:
-        ax.set_xlabel("step t")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("$x_t$")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
-    return fig

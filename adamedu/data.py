@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from adamedu import _check
+
 DIGITS_FILE = "digits.npz"
 DIGITS_SOURCE = ("Optical Recognition of Handwritten Digits, E. Alpaydin and C. Kaynak (1998), "
                  "UCI Machine Learning Repository, doi:10.24432/C50P49, CC BY 4.0")
@@ -27,11 +29,6 @@ def load_digits():
     return X, y
 
 
-def _check_int(name, value, low, why):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low} ({why}); got {value!r}")
-
-
 def train_test_split(X, y, test_fraction=0.25, seed=0):
     """Shuffle the rows with ``seed`` and hold out ``test_fraction`` of them.
 
@@ -40,9 +37,8 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of rows; got {len(X)} and {len(y)}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1 (a share of the rows); "
-                         f"got {test_fraction!r}")
+    _check.number("test_fraction", test_fraction, 0.0, 1.0, "it is a share of the rows",
+                  open_low=True, open_high=True)
     n = len(X)
     n_test = int(round(test_fraction * n))
     if not 1 <= n_test <= n - 1:
@@ -87,9 +83,9 @@ class Minibatches:
     """
 
     def __init__(self, n, batch_size, seed=0, epochs=1):
-        _check_int("n", n, 1, "the number of rows to draw from")
-        _check_int("batch_size", batch_size, 1, "rows per step")
-        _check_int("epochs", epochs, 1, "passes over the data")
+        _check.whole("n", n, 1, "it is the number of rows to draw from")
+        _check.whole("batch_size", batch_size, 1, "it is the number of rows per step")
+        _check.whole("epochs", epochs, 1, "it is the number of passes over the data")
         self.n, self.batch_size, self.seed, self.epochs = int(n), int(batch_size), seed, int(epochs)
         self.steps_per_epoch = -(-self.n // self.batch_size)
 
@@ -139,11 +135,10 @@ def sparse_bag_of_words(n_samples=2000, n_common=20, n_rare=100, common_rate=0.4
     for rare words, so those weights take larger steps (Kingma and Ba, 2015, sec. 6.1).
     """
     for name, value in [("n_samples", n_samples), ("n_common", n_common), ("n_rare", n_rare)]:
-        _check_int(name, value, 1, "a count")
+        _check.whole(name, value, 1, "it is a count")
     for name, value in [("common_rate", common_rate), ("rare_rate", rare_rate)]:
-        if not 0 < value <= 1:
-            raise ValueError(f"{name} must lie in (0, 1] (a probability of a word appearing); "
-                             f"got {value!r}")
+        _check.number(name, value, 0.0, 1.0, "it is the probability of a word appearing",
+                      open_low=True)
     rng = np.random.default_rng(seed)
     rates = np.concatenate([np.full(n_common, common_rate), np.full(n_rare, rare_rate)])
     X = (rng.random((n_samples, rates.size)) < rates).astype(np.float64)

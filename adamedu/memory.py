@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from . import optimizers
+from . import _check, optimizers
 
 # Bytes per parameter for each tensor in a training recipe, following Rajbhandari et al.
 # (ZeRO, 2020): mixed precision keeps 16-bit weights and grads for the forward/backward
@@ -41,9 +41,7 @@ def traffic_per_param(n_buffers, bytes_per_value=4):
     A step reads theta, the gradient and every buffer, and writes theta and every buffer:
     reads = (2 + n_buffers) values, writes = (1 + n_buffers) values.
     """
-    if n_buffers < 0 or int(n_buffers) != n_buffers:
-        raise ValueError(f"n_buffers={n_buffers!r}: must be a whole number >= 0 "
-                         "(it counts state arrays)")
+    _check.whole("n_buffers", n_buffers, 0, "it counts state arrays")
     return (2 + n_buffers) * bytes_per_value, (1 + n_buffers) * bytes_per_value
 
 
@@ -84,8 +82,8 @@ def model_memory(n_params, recipe="fp32"):
     """
     if recipe not in RECIPES:
         raise ValueError(f"recipe={recipe!r}: choose one of {sorted(RECIPES)}")
-    if n_params <= 0:
-        raise ValueError(f"n_params={n_params!r}: a model needs a positive number of parameters")
+    _check.number("n_params", n_params, 0, why="a model needs a positive number of parameters",
+                  open_low=True)
     parts = {k: b * n_params for k, b in RECIPES[recipe].items()}
     parts["total"] = sum(parts.values())
     return parts
@@ -128,8 +126,7 @@ def quantize_8bit(x, block=2048):
     8-bit optimizers (Dettmers et al., 2022) use a non-linear code to avoid exactly that.
     """
     x = np.asarray(x, dtype=float)
-    if block < 1 or int(block) != block:
-        raise ValueError(f"block={block!r}: must be a whole number >= 1 (values per scale)")
+    _check.whole("block", block, 1, "it is the number of values per scale")
     flat = x.ravel()
     pad = -len(flat) % block
     blocks = np.concatenate([flat, np.zeros(pad)]).reshape(-1, block)
@@ -150,8 +147,7 @@ def zero_per_device(n_params, n_devices, stage):
     """
     if stage not in (0, 1, 2, 3):
         raise ValueError(f"stage={stage!r}: ZeRO has stages 0 (no sharding), 1, 2 and 3")
-    if n_devices < 1:
-        raise ValueError(f"n_devices={n_devices!r}: need at least one device")
+    _check.whole("n_devices", n_devices, 1, "it counts devices")
     mixed = RECIPES["mixed (bf16 + fp32 master)"]
     weights, grads = mixed["weights"], mixed["grads"]
     optimizer_state = mixed["master"] + mixed["m"] + mixed["v"]

@@ -18,10 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import optimizers
+from . import _check, optimizers
+from .trajectory import EXPLODED_LOSS, diverged_text, loss_exploded
 
 PROGRESS_AFTER_SECONDS = 2.0
-EXPLODED = 1e6  # a cross-entropy this large means the run has blown up
 
 
 def _log_softmax(logits):
@@ -33,8 +33,7 @@ class _Model:
     """Shared by both models: shapes, checks, loss, predictions, accuracy."""
 
     def __init__(self, shapes, l2):
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number >= 0 (a penalty strength); got {l2!r}")
+        l2 = _check.number("l2", l2, 0.0, why="it is a penalty strength")
         for name, size in shapes:
             if size[0] < 1 or (len(size) > 1 and size[1] < 1):
                 raise ValueError(f"{name} would have shape {size}; every size must be >= 1")
@@ -225,9 +224,9 @@ class TrainResult:
         if self.diverged_at is None:
             return (f"{self.label}: trained {len(self.step_losses)} steps, "
                     f"final loss {self.final_loss:.4f}")
-        return (f"{self.label}: diverged at step {self.diverged_at} "
-                f"(the loss passed {EXPLODED:g} or stopped being a finite number; "
-                f"try a smaller learning rate)")
+        reason = f"the loss passed {EXPLODED_LOSS:g} or stopped being a finite number"
+        return (f"{self.label}: {diverged_text(self.diverged_at, reason)}; "
+                f"try a smaller learning rate")
 
 
 class _Progress:
@@ -264,8 +263,8 @@ def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None
     ``progress``: None shows a progress line on stderr for runs longer than 2 s except
     inside a notebook kernel (keeping notebook output deterministic); True/False force it.
     ``label`` names the run in legends (default: the optimizer's label, e.g. "Adam").
-    A loss above ``EXPLODED`` (or nan) or a non-finite update stops the run and sets
-    ``diverged_at``; nothing raises.
+    A loss that explodes (`trajectory.loss_exploded`: above ``EXPLODED_LOSS`` or nan) or a
+    non-finite gradient or update stops the run and sets ``diverged_at``; nothing raises.
     """
     X, y = model._check(X, y)
     params = model.init(seed) if params is None else np.array(params, dtype=np.float64)
@@ -283,7 +282,7 @@ def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None
         epoch_losses = [model.loss(params, X, y)]
         for step, idx in enumerate(batches, start=1):
             loss, grad = model.loss_and_grad(params, X[idx], y[idx])
-            if not (loss < EXPLODED and np.all(np.isfinite(grad))):
+            if loss_exploded(loss) or not np.all(np.isfinite(grad)):
                 diverged_at = step
                 break
             new_params, new_state = optimizer.step(params, grad, state)
@@ -292,7 +291,7 @@ def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None
                 break
             if per_epoch and step % per_epoch == 0:
                 epoch_loss = model.loss(new_params, X, y)
-                if not epoch_loss < EXPLODED:
+                if loss_exploded(epoch_loss):
                     diverged_at = step
                     break
                 epoch_losses.append(epoch_loss)

@@ -22,17 +22,11 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from adamedu import data, optimizers, plots, trajectory
+from adamedu import _check, data, optimizers, plots, trajectory
 
 __all__ = ["RACE", "LeastSquares", "NoiseExplorer", "NoisyQuadratic", "adam_ratio",
            "ema_variance_ratio", "explore_noise", "floor", "minibatch_grad", "minibatch_variance",
            "race"]
-
-
-def _count(name, value, low, why):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name}={value!r} must be a whole number >= {low} ({why}).")
-    return int(value)
 
 
 # --------------------------------------------------------------------------- minibatches
@@ -52,14 +46,13 @@ class LeastSquares:
     """
 
     def __init__(self, n=500, d=2, label_noise=1.0, w_true=None, batch_size=10, seed=0):
-        self.n = _count("n", n, 2, "examples in the training set")
-        d = _count("d", d, 1, "parameters")
-        self.batch_size = _count("batch_size", batch_size, 1, "examples per step")
+        self.n = _check.whole("n", n, 2, "it counts examples in the training set")
+        d = _check.whole("d", d, 1, "it counts parameters")
+        self.batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per step")
         if self.batch_size > self.n:
             raise ValueError(f"batch_size={batch_size} is larger than the training set (n={n}).")
-        if not (np.isfinite(label_noise) and label_noise >= 0):
-            raise ValueError(f"label_noise={label_noise!r} must be a finite number >= 0 "
-                             f"(the standard deviation of the noise on the targets).")
+        _check.number("label_noise", label_noise, 0.0,
+                      why="it is the standard deviation of the noise on the targets")
         rng = np.random.default_rng(seed)
         self.w_true = (np.linspace(1.0, -1.0, d) if w_true is None
                        else np.array(w_true, dtype=float))
@@ -102,12 +95,12 @@ class LeastSquares:
     def sample_grads(self, theta, batch_size, draws, seed=0):
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
         drawn without replacement from `default_rng(seed)`."""
-        batch_size = _count("batch_size", batch_size, 1, "examples per minibatch")
+        batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per minibatch")
         if batch_size > self.n:
             raise ValueError(f"batch_size={batch_size} is larger than the training set "
                              f"(n={self.n}).")
-        keys = np.random.default_rng(seed).random((_count("draws", draws, 1, "minibatches to draw"),
-                                                   self.n))
+        draws = _check.whole("draws", draws, 1, "it counts minibatches to draw")
+        keys = np.random.default_rng(seed).random((draws, self.n))
         rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
         return self.example_grads(theta)[rows].mean(axis=1)
 
@@ -139,7 +132,7 @@ def minibatch_variance(example_grads, batch_size, replace=False):
     """
     G = np.asarray(example_grads, dtype=float)
     n = len(G)
-    B = _count("batch_size", batch_size, 1, "examples per minibatch")
+    B = _check.whole("batch_size", batch_size, 1, "it counts examples per minibatch")
     if not replace and B > n:
         raise ValueError(f"batch_size={B} is larger than the {n} rows to draw from.")
     s2 = G.var(axis=0)
@@ -167,7 +160,8 @@ class NoisyQuadratic:
         sigma = np.broadcast_to(np.array(sigma, dtype=float), h.shape)
         if not (np.all(sigma >= 0) and np.all(np.isfinite(sigma))):
             raise ValueError(f"sigma={sigma!r} must be finite standard deviations >= 0.")
-        self.copies = _count("copies", copies, 1, "independent copies of the problem")
+        self.copies = _check.whole("copies", copies, 1,
+                                   "it counts independent copies of the problem")
         self.h, self.sigma = np.tile(h, self.copies), np.tile(sigma, self.copies)
         self.start = np.tile(np.broadcast_to(np.array(start, dtype=float), h.shape), self.copies)
         self.minima = np.zeros((1, len(self.h)))
@@ -201,12 +195,12 @@ def ema_variance_ratio(beta, t=None):
     With t given: the bias-corrected m_hat_t = m_t / (1 - beta**t), whose ratio is
     (1 - beta) / (1 + beta) * (1 + beta**t) / (1 - beta**t) (1 at t = 1: one gradient).
     """
-    if not 0 <= beta < 1:
-        raise ValueError(f"beta={beta!r} must be in [0, 1).")
+    _check.number("beta", beta, 0.0, 1.0, "it is the decay rate of the moving average",
+                  open_high=True)
     ratio = (1 - beta) / (1 + beta)
     if t is None:
         return ratio
-    t = _count("t", t, 1, "steps averaged")
+    t = _check.whole("t", t, 1, "it counts steps averaged")
     return ratio * (1 + beta**t) / (1 - beta**t)
 
 
@@ -221,9 +215,9 @@ def floor(lr, h, sigma, momentum=0.0):
     """
     h = np.atleast_1d(np.asarray(h, dtype=float))
     sigma = np.broadcast_to(np.asarray(sigma, dtype=float), h.shape)
-    mu = float(momentum)
-    if not 0 <= mu < 1:
-        raise ValueError(f"momentum={momentum!r} must be in [0, 1).")
+    mu = _check.number("momentum", momentum, 0.0, 1.0,
+                       "the velocity must decay for heavy ball to settle",
+                       open_high=True)
     limit = 2 * (1 + mu) / h.max()
     if not 0 < lr < limit:
         raise ValueError(f"lr={lr!r} has no floor: the run is stable only for "

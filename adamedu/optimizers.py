@@ -16,10 +16,11 @@ so a trajectory computed here agrees with torch to about 1e-15 relative: only to
 fused multiply-adds round differently.
 """
 
-import math
 from typing import NamedTuple, Optional
 
 import numpy as np
+
+from adamedu import _check
 
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
@@ -67,31 +68,12 @@ def state_nbytes(state):
 
 # --------------------------------------------------------------------------- validation
 
-def _number(owner, name, value, allowed):
-    """Return ``value`` as a float, or raise ValueError if it is not a finite real number."""
-    real = (int, float, np.integer, np.floating)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, real):
-        raise ValueError(f"{owner}: {name} must be a finite real number in the allowed range "
-                         f"{allowed}, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{owner}: {name}={value!r} is not finite; the allowed range is "
-                         f"{allowed}: with a non-finite hyperparameter every step gives nan or inf")
-    return value
-
-
 def _at_least_zero(owner, name, value, why):
-    value = _number(owner, name, value, "[0, inf)")
-    if value < 0:
-        raise ValueError(f"{owner}: {name}={value!r} is outside the allowed range [0, inf): {why}")
-    return value
+    return _check.number(f"{owner}: {name}", value, 0.0, why=why)
 
 
 def _unit_interval(owner, name, value, why):
-    value = _number(owner, name, value, "[0, 1)")
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{owner}: {name}={value!r} is outside the allowed range [0, 1): {why}")
-    return value
+    return _check.number(f"{owner}: {name}", value, 0.0, 1.0, why, open_high=True)
 
 
 _WHY_LR = "a negative learning rate steps uphill (lr = 0 is allowed and freezes theta)"

@@ -1,13 +1,15 @@
-"""The course's figures: contours with optimizer paths, loss curves, small multiples.
+"""The course's figures: contours with optimizer paths, loss curves, small multiples,
+heatmaps of hyperparameter grids (`sweeps`) and the online counterexample's runs.
 
 Importing this module applies the course style (small figures at dpi 80, readable fonts,
 a light grid). `color(label)` gives each optimizer the same colour in every figure, and
 `style(label)` its colour, line style and marker: the course palette is Okabe and Ito's
 colour-blind-safe set (with a wine red for AdamW instead of their yellow, which is too
 light on white), and the marker and dashes make every optimizer readable in greyscale.
-Every function takes an optional `ax` (draws there, else makes a figure) and returns
-the axes, or the figure for `small_multiples`; `on_surfaces` runs optimizers itself and
-returns the figure and its runs.
+Every function draws on an optional `ax` (else makes a figure) and returns the axes,
+except those that make several panels: `small_multiples`, `online_runs` and
+`online_small_multiples` return the figure; `on_surfaces` (and
+`online_small_multiples`) run the optimizers themselves.
 """
 import zlib
 
@@ -15,6 +17,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from adamedu import counterexample as _counterexample
 from adamedu import optimizers as _optimizers
 from adamedu import surfaces as _surfaces
 from adamedu import trajectory as _trajectory
@@ -29,8 +32,11 @@ __all__ = [
     "contour",
     "distinct_colors",
     "distinct_styles",
+    "heatmap",
     "loss_curves",
     "on_surfaces",
+    "online_runs",
+    "online_small_multiples",
     "paths",
     "small_multiples",
     "style",
@@ -198,7 +204,7 @@ def contour(surface, ax=None, title=None, resolution=200):
 def _legend_label(traj):
     if traj.diverged_at is None:
         return traj.label
-    return f"{traj.label} (diverged at step {traj.diverged_at})"
+    return f"{traj.label} ({_trajectory.diverged_text(traj.diverged_at)})"
 
 
 def paths(surface, trajectories, ax=None, title=None, legend=True):
@@ -302,17 +308,17 @@ def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
     for ax, (surf, value, trajs) in zip(axes.flat, panels):
         shown = f"{value:g}" if isinstance(value, (int, float, np.number)) else f"{value}"
         paths(surf, trajs, ax=ax, title=f"{param} = {shown}", legend=False)
-        notes = [f"{t.label}: diverged at step {t.diverged_at}" if len(trajs) > 1
-                 else f"diverged at step {t.diverged_at}"
+        notes = [(f"{t.label}: " if len(trajs) > 1 else "")
+                 + _trajectory.diverged_text(t.diverged_at)
                  for t in trajs if t.diverged_at is not None]
         if notes:
             ax.text(0.03, 0.97, "\n".join(notes), transform=ax.transAxes, va="top", ha="left",
                     fontsize=8, color="#b00000",
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
                               "edgecolor": "none"})
+        plain = {_legend_label(t): t.label for t in trajs}  # one legend entry per optimizer
         for h, lab in zip(*ax.get_legend_handles_labels()):
-            lab = lab.split(" (diverged at step")[0]
-            handles.setdefault(lab, h)
+            handles.setdefault(plain.get(lab, lab), h)
     for ax in axes.flat[len(runs):]:
         ax.set_visible(False)
     if handles:
@@ -356,6 +362,114 @@ def on_surfaces(cases, losses=False, panel_width=4.3, panel_height=3.8):
                 ax.get_legend().remove()            # the first panel's legend names the colours
         print(f"{surface.title:{width}s} ", "  ".join(
             f"{t.label} {t.final_loss:.2g}" if t.diverged_at is None
-            else f"{t.label} diverged at step {t.diverged_at}" for t in trajs))
+            else f"{t.label} {_trajectory.diverged_text(t.diverged_at)}" for t in trajs))
         runs.append(trajs)
     return fig, runs
+
+
+# --------------------------------------------------------------------------- sweeps and
+# the online counterexample: a grid of runs as a heatmap, Reddi et al.'s runs as curves
+
+def _labels(values):
+    """Shortest labels (1 to 6 significant digits) that put each value closer to itself
+    than to its neighbours: 0.3 for 0.316, but 0.9999 rather than 1."""
+    if any(isinstance(v, str) for v in values):
+        return [str(v) for v in values]
+    values = np.asarray(values, dtype=float)
+    gaps = np.abs(values[:, None] - values[None, :]) + np.diag(np.full(len(values), np.inf))
+    nearest = gaps.min(axis=1) if len(values) > 1 else np.abs(values) + 1.0
+    for digits in range(1, 7):
+        rounded = np.array([float(f"{v:.{digits}g}") for v in values])
+        if np.all(np.abs(rounded - values) <= 0.1 * nearest):
+            break
+    return [f"{x:g}".replace("e-0", "e-").replace("e+0", "e") for x in rounded]
+
+
+def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=None, title=None):
+    """Colour each point of a 2-D `sweeps.Grid` by log10 of its loss; diverged runs are
+    grey with a cross.
+
+    Rows are the first axis of a 2-D grid, columns the last. relative=True divides each
+    run's loss by its loss at the start, so problems of different scale share a colour bar.
+    Losses below `floor` are drawn as `floor`.
+    """
+    if len(g.names) != 2:
+        raise ValueError(f"heatmap needs a 2-D grid; this one has axes {g.names}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 2.8))
+    loss = g.at(step) / g.at(0) if relative else g.at(step)
+    shown = np.log10(np.maximum(np.where(np.isfinite(loss), loss, np.nan), floor))
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")
+    image = ax.imshow(shown, cmap=cmap, aspect="auto", origin="lower", vmin=vmin, vmax=vmax)
+    for i, j in zip(*np.nonzero(~np.isfinite(loss))):
+        ax.text(j, i, "×", ha="center", va="center", color="0.3")
+    rows, cols = g.values
+    ax.set_xticks(range(len(cols)), _labels(cols), rotation=90)
+    ax.set_yticks(range(len(rows)), _labels(rows))
+    ax.set_xlabel(g.names[1])
+    ax.set_ylabel(g.names[0])
+    label = "log10 (loss / start loss)" if relative else "log10 loss"
+    ax.figure.colorbar(image, ax=ax, label=label)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+
+
+def _beta2_text(beta2):
+    return f"{beta2:.3g}"
+
+
+def online_runs(runs, title=None):
+    """Two panels for a list of `counterexample.OnlineRun`: x_t against t, and the average
+    regret R_t / t. Returns the figure."""
+    runs = list(runs)
+    if not runs:
+        raise ValueError("online_runs needs at least one OnlineRun")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.0), layout="constrained")
+    for r in runs:
+        t = np.arange(len(r.x))
+        left.plot(t, r.x, color=color(r.label), label=r.label, linewidth=1.2)
+        right.plot(t[1:], r.average_regret, color=color(r.label), label=r.label)
+    left.axhline(-1, color="0.5", linestyle=":", linewidth=1, label="optimum x = -1")
+    left.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
+    positive = all(np.all(r.average_regret > 0) for r in runs)
+    right.set(xlabel="step t", ylabel="$R_t / t$", xscale="log",
+              yscale="log" if positive else "linear",
+              title="Average regret" + ("" if positive else " (linear: some values <= 0)"))
+    left.legend(loc="center right")
+    r = runs[0]
+    fig.suptitle(title if title is not None else
+                 f"C = {r.C:g}, β₁ = {r.beta1:g}, β₂ = {_beta2_text(r.beta2)}")
+    return fig
+
+
+def online_small_multiples(Cs, beta2s, **settings):
+    """A grid of panels, one per (C, beta2), each with Adam's and AMSGrad's x_t on
+    `counterexample`'s problem.
+
+    ``beta2s`` may contain ``None`` for the paper's 1 / (1 + C**2). Extra keyword
+    arguments go to `counterexample.compare`. Returns the figure."""
+    Cs, beta2s = list(Cs), list(beta2s)
+    if not Cs or not beta2s:
+        raise ValueError("online_small_multiples needs at least one C and one beta2")
+    fig, axes = plt.subplots(len(Cs), len(beta2s), squeeze=False, sharex=True, sharey=True,
+                             figsize=(2.7 * len(beta2s), 1.9 * len(Cs) + 0.7),
+                             layout="constrained")
+    for row, C in zip(axes, Cs):
+        for ax, beta2 in zip(row, beta2s):
+            runs = _counterexample.compare(C=C, beta2=beta2, **settings)
+            for r in runs:
+                ax.plot(r.x, color=color(r.label), label=r.label, linewidth=1.1)
+            ax.axhline(-1, color="0.5", linestyle=":", linewidth=1)
+            name = "paper's " if beta2 is None else ""
+            ax.set_title(f"C = {C:g}, {name}β₂ = {_beta2_text(runs[0].beta2)}", fontsize=9)
+            ax.set_ylim(-1.15, 1.15)
+    for ax in axes[-1]:
+        ax.set_xlabel("step t")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$x_t$")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    return fig

@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from adamedu import _check
+
 __all__ = ["Surface", "quadratic", "rotated_quadratic", "rosenbrock", "beale", "saddle",
            "himmelblau", "get", "SURFACES"]
 
@@ -66,20 +68,6 @@ class Surface:
         return f"<Surface {self.name}: {self.title}>"
 
 
-def _check(name, value, low, why, strict=False):
-    """value as a float, or a ValueError saying what is allowed and why."""
-    try:
-        x = float(value)
-        ok = not isinstance(value, bool) and np.isfinite(x) and (x > low if strict else x >= low)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        bound = "" if low == -np.inf else f" {'>' if strict else '>='} {low:g}"
-        raise ValueError(f"{name}={value!r} is not allowed: it must be a finite number{bound} "
-                         f"({why}).")
-    return x
-
-
 def quadratic(kappa=10.0, angle=0.0):
     """f = (u**2 + kappa * w**2) / 2, a bowl whose curvatures are 1 and kappa.
 
@@ -88,8 +76,9 @@ def quadratic(kappa=10.0, angle=0.0):
     condition number and gradient descent is stable only for lr < 2 / kappa.
     With angle != 0 the valley is not aligned with the axes (name "rotated_quadratic").
     """
-    kappa = _check("kappa", kappa, 1.0, "it is the ratio of the largest to the smallest curvature")
-    angle = _check("angle", angle, -np.inf, "it is the rotation of the valley in degrees")
+    kappa = _check.number("kappa", kappa, 1.0,
+                          why="it is the ratio of the largest to the smallest curvature")
+    angle = _check.number("angle", angle)
     a = np.deg2rad(angle)
     c, s = float(np.cos(a)), float(np.sin(a))
 
@@ -117,8 +106,8 @@ def rotated_quadratic(kappa=10.0, angle=45.0):
 
 def rosenbrock(a=1.0, b=100.0):
     """f = (a - x)**2 + b (y - x**2)**2: a curved, flat-bottomed valley; minimum at (a, a**2)."""
-    a = _check("a", a, -np.inf, "it sets the minimum at (a, a**2)")
-    b = _check("b", b, 0.0, "it is the steepness of the valley walls", strict=True)
+    a = _check.number("a", a)
+    b = _check.number("b", b, 0.0, why="it is the steepness of the valley walls", open_low=True)
 
     def f(x, y):
         d, r = a - x, y - x * x  # squares as products: Python's float ** raises on overflow

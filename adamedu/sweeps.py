@@ -3,7 +3,7 @@
     g = sweeps.grid("adam", {"beta1": [0.0, 0.9], "lr": np.logspace(-3, 0, 7)}, problem, steps=100)
     g.final                 # loss after 100 steps, shape (2, 7); inf where the run diverged
     g.at(10)                # loss after 10 steps, from the same runs
-    sweeps.heatmap(g)       # rows: first axis, columns: last axis
+    plots.heatmap(g)        # rows: first axis, columns: last axis (drawn by `plots`)
 
 `compare` runs several optimizers over one lr grid; `run_schedule` runs an optimizer whose
 learning rate changes every step (warmup, decay). Two problem wrappers make experiments:
@@ -14,10 +14,9 @@ sees the same minibatches.
 import itertools
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from . import data, optimizers, trajectory
+from . import _check, data, optimizers, trajectory
 
 
 @dataclass(frozen=True)
@@ -95,55 +94,11 @@ def decades(lrs, losses, threshold):
     return float(np.log10(good.max() / good.min())) if good.size else float("nan")
 
 
-def _labels(values):
-    """Shortest labels (1 to 6 significant digits) that put each value closer to itself
-    than to its neighbours: 0.3 for 0.316, but 0.9999 rather than 1."""
-    if any(isinstance(v, str) for v in values):
-        return [str(v) for v in values]
-    values = np.asarray(values, dtype=float)
-    gaps = np.abs(values[:, None] - values[None, :]) + np.diag(np.full(len(values), np.inf))
-    nearest = gaps.min(axis=1) if len(values) > 1 else np.abs(values) + 1.0
-    for digits in range(1, 7):
-        rounded = np.array([float(f"{v:.{digits}g}") for v in values])
-        if np.all(np.abs(rounded - values) <= 0.1 * nearest):
-            break
-    return [f"{x:g}".replace("e-0", "e-").replace("e+0", "e") for x in rounded]
-
-
-def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=None, title=None):
-    """Colour each grid point by log10 of its loss; diverged runs are grey with a cross.
-
-    Rows are the first axis of a 2-D grid, columns the last. relative=True divides each
-    run's loss by its loss at the start, so problems of different scale share a colour bar.
-    Losses below `floor` are drawn as `floor`.
-    """
-    if len(g.names) != 2:
-        raise ValueError(f"heatmap needs a 2-D grid; this one has axes {g.names}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 2.8))
-    loss = g.at(step) / g.at(0) if relative else g.at(step)
-    shown = np.log10(np.maximum(np.where(np.isfinite(loss), loss, np.nan), floor))
-    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")
-    image = ax.imshow(shown, cmap=cmap, aspect="auto", origin="lower", vmin=vmin, vmax=vmax)
-    for i, j in zip(*np.nonzero(~np.isfinite(loss))):
-        ax.text(j, i, "×", ha="center", va="center", color="0.3")
-    rows, cols = g.values
-    ax.set_xticks(range(len(cols)), _labels(cols), rotation=90)
-    ax.set_yticks(range(len(rows)), _labels(rows))
-    ax.set_xlabel(g.names[1])
-    ax.set_ylabel(g.names[0])
-    label = "log10 (loss / start loss)" if relative else "log10 loss"
-    ax.figure.colorbar(image, ax=ax, label=label)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
 def warmup_cosine(lr, steps, warmup=0, final=0.0):
     """Learning rate per step: linear warmup to `lr` over `warmup` steps, then a cosine
     decay to `final * lr` at the last step."""
-    if not 0 <= warmup < steps:
-        raise ValueError(f"warmup={warmup!r}: must be at least 0 and below steps={steps}")
+    _check.number("warmup", warmup, 0, steps, f"warmup is part of the {steps} steps",
+                  open_high=True)
     t = np.arange(1, steps + 1)
     rise = np.minimum(t / warmup, 1.0) if warmup else np.ones(steps)
     progress = np.clip((t - warmup) / max(steps - warmup, 1), 0.0, 1.0)
@@ -188,11 +143,10 @@ class Rescaled:
     """
 
     def __init__(self, problem, loss_scale=1.0, theta_scale=1.0):
-        if not (loss_scale > 0 and theta_scale > 0):
-            raise ValueError(f"loss_scale={loss_scale!r}, theta_scale={theta_scale!r}: "
-                             "both must be > 0 (a change of units, not a reflection)")
+        why = "a change of units, not a reflection"
         self.problem = problem
-        self.loss_scale, self.theta_scale = float(loss_scale), float(theta_scale)
+        self.loss_scale = _check.number("loss_scale", loss_scale, 0.0, why=why, open_low=True)
+        self.theta_scale = _check.number("theta_scale", theta_scale, 0.0, why=why, open_low=True)
         if hasattr(problem, "start"):
             self.start = self.theta_scale * np.asarray(problem.start, dtype=float)
 

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from adamedu import trajectory
+from adamedu import _check, trajectory
 
 __all__ = ["RareFeature"]
 
@@ -34,14 +34,11 @@ class RareFeature:
     """
 
     def __init__(self, n=1000, p_rare=0.05, rare_scale=0.3, w_true=(1.3, -2.2), seed=0):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n={n!r} must be a whole number >= 1 (the number of samples).")
-        if not (isinstance(p_rare, (int, float, np.number)) and 0.0 < p_rare <= 1.0):
-            raise ValueError(f"p_rare={p_rare!r} must be in (0, 1]: it is the fraction of "
-                             f"samples in which the rare feature is present.")
-        if not (isinstance(rare_scale, (int, float, np.number)) and 0.0 < rare_scale < np.inf):
-            raise ValueError(f"rare_scale={rare_scale!r} must be a positive finite number: it "
-                             f"is the standard deviation of the rare feature where present.")
+        _check.whole("n", n, 1, "it is the number of samples")
+        _check.number("p_rare", p_rare, 0.0, 1.0, "it is the fraction of samples in which the "
+                      "rare feature is present", open_low=True)
+        _check.number("rare_scale", rare_scale, 0.0, why="it is the standard deviation of the "
+                      "rare feature where present", open_low=True)
         w_true = np.array(w_true, dtype=float)
         if w_true.shape != (2,) or not np.isfinite(w_true).all():
             raise ValueError(f"w_true={w_true!r} must be two finite numbers (one weight per "

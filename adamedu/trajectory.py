@@ -12,13 +12,36 @@ The run stops cleanly at the first gradient, point or loss that is not finite, o
 |theta| (the Euclidean norm) passes a bound: `diverged_at` is then the number of the step
 that failed and `points` holds only the finite points before it. All arithmetic runs
 under `np.errstate(all="ignore")`, so no numpy warning reaches a lesson.
+
+The course's two divergence rules live here, side by side:
+- a path on a problem (`run`): a gradient, theta or loss that is not finite, or
+  |theta| > `default_bound(problem)`;
+- training a model (`models.train`): a non-finite gradient or update, or
+  `loss_exploded(loss)`: the loss is NaN or above `EXPLODED_LOSS`.
+Both report it as `diverged_text(step, reason)`: "diverged at step k: reason".
 """
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Trajectory", "run", "default_bound"]
+from adamedu import _check
+
+__all__ = ["Trajectory", "run", "default_bound", "EXPLODED_LOSS", "loss_exploded",
+           "diverged_text"]
+
+EXPLODED_LOSS = 1e6  # a training loss (cross-entropy) this large means the run has blown up
+
+
+def diverged_text(step, reason=""):
+    """How the course says a run diverged: 'diverged at step k: reason' (or without the
+    reason)."""
+    return f"diverged at step {step}" + (f": {reason}" if reason else "")
+
+
+def loss_exploded(loss):
+    """The training rule: a loss that is NaN or above `EXPLODED_LOSS` counts as diverged."""
+    return not loss < EXPLODED_LOSS
 
 
 @dataclass
@@ -65,7 +88,7 @@ class Trajectory:
     def message(self):
         """One sentence about the run, for printing in a lesson."""
         if self.diverged_at is not None:
-            return f"diverged at step {self.diverged_at}: {self.reason}"
+            return diverged_text(self.diverged_at, self.reason)
         return f"reached loss {self.final_loss:.3g} after {self.steps} steps"
 
     def __repr__(self):
@@ -103,11 +126,10 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
     theta = np.array(start, dtype=float)
     if not np.isfinite(theta).all():
         raise ValueError(f"start={start!r} must contain only finite numbers.")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps={steps!r} must be a whole number >= 0 (the number of updates).")
-    bound = default_bound(problem) if bound is None else float(bound)
-    if not bound > 0:
-        raise ValueError(f"bound={bound!r} must be > 0: it is the |theta| that counts as diverged.")
+    steps = _check.whole("steps", steps, 0, "it is the number of updates")
+    bound = default_bound(problem) if bound is None else _check.number(
+        "bound", bound, 0.0, math.inf, "it is the |theta| that counts as diverged",
+        open_low=True, open_high=False)
     minima = np.asarray(getattr(problem, "minima", np.empty((0, theta.size))), dtype=float)
 
     with np.errstate(all="ignore"):

@@ -11,7 +11,7 @@ values and include the same trajectory computation:
 A second line does the same for compare mode (GD, momentum, Adam on the quadratic: the
 Adam lr slider moves, the naive rebuild redraws all three), a third for the
 counterexample explorer (C moves; the naive rebuild runs `counterexample.compare` and
-draws `counterexample.plot`), a fourth for lesson 05's five-optimizer compare explorer
+draws `plots.online_runs`), a fourth for lesson 05's five-optimizer compare explorer
 (1000 steps; its cost is the changed optimizer's trajectory) and a last one for a steps
 change, which redraws the loss axes of the cached background.
 Each figure is a median wall-clock time and, in brackets, the median CPU time of this
@@ -69,7 +69,7 @@ def naive(names, surface, lrs_of, steps, size):
 def naive_online(steps):
     """A function that reruns the online problem and redraws its figure for one C."""
     def rebuild(C):
-        fig = counterexample.plot(counterexample.compare(C=C, steps=steps))
+        fig = plots.online_runs(counterexample.compare(C=C, steps=steps))
         buf = io.BytesIO()
         fig.savefig(buf, format="png", bbox_inches="tight")
         plt.close(fig)

@@ -76,21 +76,3 @@ def test_the_papers_longer_period_breaks_adam_even_with_default_like_betas():
                                lr=0.5, steps=20000)
     assert adam.final_x > 0.9 and amsgrad.final_x < -0.9
     assert adam.average_regret[-1] > amsgrad.average_regret[-1]
-
-
-def test_figures_draw_without_warnings():
-    import warnings
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = ce.plot(ce.compare(steps=30))
-        assert len(fig.axes) == 2 and len(fig.axes[0].lines) >= 2
-        grid = ce.small_multiples([3.0, 10.0], [None, 0.999], steps=30)
-        assert len(grid.axes) == 4
-        assert "paper's" in grid.axes[0].get_title() and "0.999" in grid.axes[1].get_title()
-    plt.close("all")
-    with pytest.raises(ValueError, match="at least one"):
-        ce.plot([])

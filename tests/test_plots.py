@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from adamedu import optimizers, plots, surfaces
+from adamedu import counterexample, optimizers, plots, surfaces, sweeps
 from adamedu.trajectory import run
 
 
@@ -234,3 +234,45 @@ def test_on_surfaces_can_add_a_row_of_loss_curves(capsys):
     assert len(capsys.readouterr().out.splitlines()) == 2
     with pytest.raises(ValueError, match="at least one"):
         plots.on_surfaces([])
+
+
+# f = |theta|**2 / 2: gradient descent with lr gives theta_k = (1 - lr)**k theta_0
+BOWL = surfaces.quadratic(kappa=1.0)
+
+
+def test_heatmap_marks_diverged_cells():
+    g = sweeps.grid("sgd", {"momentum": [0.0, 0.9], "lr": [0.1, 1e3]}, BOWL, steps=100)
+    ax = plots.heatmap(g, title="bowl")
+    assert [t.get_text() for t in ax.texts] == ["×", "×"]
+    assert ax.get_xlabel() == "lr" and ax.get_ylabel() == "momentum"
+    assert ax.get_title() == "bowl"
+    with pytest.raises(ValueError, match="2-D"):
+        plots.heatmap(sweeps.grid("sgd", {"lr": [0.1]}, BOWL, steps=2))
+
+
+def test_heatmap_relative_colours_and_category_labels():
+    g = sweeps.compare(["sgd", "adam"], [0.1, 0.5], BOWL, steps=10)
+    ax = plots.heatmap(g, relative=True)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sgd", "adam"]
+    np.testing.assert_allclose(ax.images[0].get_array()[0, 0], np.log10(0.9 ** 20))
+
+
+def test_heatmap_labels_tell_close_values_apart():
+    g = sweeps.grid("adam", {"beta2": [0.99, 0.999, 0.9999], "lr": [0.1, 0.316, 10.0]}, BOWL,
+                    steps=2)
+    ax = plots.heatmap(g)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.99", "0.999", "0.9999"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.3", "10"]
+
+
+def test_online_counterexample_figures():
+    fig = plots.online_runs(counterexample.compare(steps=30))
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) >= 2
+    assert fig.get_suptitle() == "C = 3, β₁ = 0, β₂ = 0.1"
+    grid = plots.online_small_multiples([3.0, 10.0], [None, 0.999], steps=30)
+    assert len(grid.axes) == 4
+    assert "paper's" in grid.axes[0].get_title() and "0.999" in grid.axes[1].get_title()
+    with pytest.raises(ValueError, match="at least one"):
+        plots.online_runs([])
+    with pytest.raises(ValueError, match="at least one"):
+        plots.online_small_multiples([], [None])

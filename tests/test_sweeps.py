@@ -1,8 +1,5 @@
-import matplotlib
 import numpy as np
 import pytest
-
-matplotlib.use("Agg")
 
 from adamedu import optimizers, sweeps, trajectory
 
@@ -71,16 +68,6 @@ def test_decades():
     assert np.isnan(sweeps.decades(lrs, [5, 5, 5, 5], 1.0))
 
 
-def test_heatmap_marks_diverged_cells():
-    g = sweeps.grid("sgd", {"momentum": [0.0, 0.9], "lr": [0.1, 1e3]}, Bowl(), steps=100,
-                    start=Bowl.start)
-    ax = sweeps.heatmap(g, title="bowl")
-    assert [t.get_text() for t in ax.texts] == ["×", "×"]
-    assert ax.get_xlabel() == "lr" and ax.get_ylabel() == "momentum"
-    with pytest.raises(ValueError, match="2-D"):
-        sweeps.heatmap(sweeps.grid("sgd", {"lr": [0.1]}, Bowl(), steps=2, start=Bowl.start))
-
-
 def test_warmup_cosine_shape():
     lrs = sweeps.warmup_cosine(0.1, steps=100, warmup=10, final=0.01)
     assert len(lrs) == 100
@@ -113,9 +100,7 @@ def test_compare_stacks_optimizers_on_one_lr_grid():
     assert g.names == ("optimizer", "lr") and g.values[0] == ("sgd", "adam")
     one = sweeps.grid("adam", {"lr": [0.1, 0.5]}, Bowl(), steps=10, start=Bowl.start)
     np.testing.assert_allclose(g.losses[1], one.losses)
-    ax = sweeps.heatmap(g, relative=True)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["sgd", "adam"]
-    np.testing.assert_allclose(ax.images[0].get_array()[0, 0], np.log10(0.9 ** 20))
+    np.testing.assert_allclose(g.final[0, 0] / g.at(0)[0, 0], 0.9 ** 20)  # GD, lr = 0.1
 
 
 def test_rescaled_gradient_matches_finite_differences():
@@ -159,14 +144,6 @@ def test_minibatch_problem_replays_batches_after_reset():
     p.reset()
     again = [p.grad(np.zeros(2)) for _ in range(6)]
     np.testing.assert_array_equal(first, again)
-
-
-def test_heatmap_labels_tell_close_values_apart():
-    g = sweeps.grid("adam", {"beta2": [0.99, 0.999, 0.9999], "lr": [0.1, 0.316, 10.0]}, Bowl(),
-                    steps=2, start=Bowl.start)
-    ax = sweeps.heatmap(g)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.99", "0.999", "0.9999"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.3", "10"]
 
 
 def test_problems_without_a_start_need_one():

@@ -145,7 +145,7 @@ def test_default_bound_scales_with_the_window():
 @pytest.mark.parametrize("kwargs, match", [
     (dict(start=[np.nan, 0.0]), "finite"),
     (dict(steps=-1), "steps=-1"),
-    (dict(steps=2.5), "steps=2.5"),
+    (dict(steps=2.5), "steps must be a whole number in the allowed range .*, got 2.5"),
     (dict(bound=0.0), "bound=0.0"),
 ])
 def test_bad_arguments_raise_clear_errors(kwargs, match):

@@ -10,6 +10,7 @@ import time
 import ipywidgets as W
 import numpy as np
 import pytest
+from IPython.core.formatters import format_display_data
 from PIL import Image
 
 from adamedu import counterexample, optimizers, surfaces, trajectory
@@ -21,6 +22,35 @@ pytestmark = pytest.mark.filterwarnings("error")
 def decode(png):
     """PNG bytes as an RGB array (fails if they are not a valid PNG)."""
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def controls(ex):
+    """Every control of an explorer's widget tree, by description (in compare mode the
+    first optimizer's tab comes first)."""
+    found, todo = {}, [ex.widget]
+    while todo:
+        w = todo.pop(0)
+        todo += list(getattr(w, "children", ()))
+        if getattr(w, "description", ""):
+            found.setdefault(w.description, w)
+    return found
+
+
+def shown_readout(ex):
+    return ex.widget.children[-1].value  # the readout under the figure, as HTML
+
+
+def artist(ex, gid):
+    """A line of the explorer's figure by its gid: "start", "<name> path", "<name> end",
+    "<name> loss", "<name> loss end"."""
+    (found,) = [a for a in ex.figure.findobj() if a.get_gid() == gid]
+    return found
+
+
+def displayed(ex):
+    """What Jupyter puts in the output for the explorer (IPython's display formatter)."""
+    data, _ = format_display_data(ex)
+    return data
 
 
 def test_set_updates_readout_values_and_image():
@@ -105,12 +135,12 @@ def test_a_diverging_path_is_drawn_up_to_the_divergence_and_marked():
     ex = explore("gd", surface="rosenbrock", lr=0.008)
     (traj,) = ex.trajectories
     assert traj.diverged_at is not None and traj.diverged_at > 1
-    assert f"diverged at step {traj.diverged_at}" in ex.readout[0]
-    run = ex._runs["gd"]
-    xs, ys = run.path.get_data()
+    assert f"diverged at step {traj.diverged_at}: {traj.reason}" in ex.readout[0]
+    xs, ys = artist(ex, "gd path").get_data()
     assert len(xs) == traj.diverged_at  # the start plus every finite step before it
-    assert run.end.get_marker() == "X"
-    x, y = run.end.get_data()[0][0], run.end.get_data()[1][0]
+    end = artist(ex, "gd end")
+    assert end.get_marker() == "X"
+    x, y = end.get_data()[0][0], end.get_data()[1][0]
     s = ex.surface
     on_window = s.xlim[0] <= x <= s.xlim[1] and s.ylim[0] <= y <= s.ylim[1]
     assert on_window  # the cross sits where the run left the window, so it is visible
@@ -128,7 +158,7 @@ def test_compare_mode_overlays_optimizers_with_their_own_settings():
     assert all(ex.values[n]["lr"] == 0.03 for n in ex.names)
     ex.set(beta2=0.99)  # only Adam has beta2
     assert ex.values["adam"]["beta2"] == 0.99 and "beta2" not in ex.values["gd"]
-    colors = {run.color for run in ex._runs.values()}
+    colors = {artist(ex, f"{name} path").get_color() for name in ex.names}
     assert len(colors) == 3
 
 
@@ -144,9 +174,11 @@ def test_surface_switch_resets_start_and_redraws():
     s = surfaces.get("himmelblau")
     assert ex.surface.name == "himmelblau"
     assert ex.values["start"] == tuple(s.start)
-    assert (ex._x0.min, ex._x0.max, ex._y0.min, ex._y0.max) == (*s.xlim, *s.ylim)
+    c = controls(ex)
+    assert (c["start θ₁"].min, c["start θ₁"].max, c["start θ₂"].min, c["start θ₂"].max) \
+        == (*s.xlim, *s.ylim)
     assert ex.png != png
-    ex._surface_box.value = "saddle"  # the dropdown runs the same code
+    c["surface"].value = "saddle"  # the dropdown runs the same code
     assert ex.surface.name == "saddle"
     assert "no minimum" in ex.readout[0]
 
@@ -156,9 +188,10 @@ def test_every_switch_redraws_the_contours_of_the_new_surface():
     first = ex.surface
     for name in ("himmelblau", "beale", "quadratic", "beale", "rosenbrock"):
         ex.set(surface=name)
-        (contours,) = ex._ax_path.collections
+        path_axes = ex.figure.axes[0]
+        (contours,) = path_axes.collections
         np.testing.assert_allclose(contours.levels, surfaces.get(name).levels)
-        assert ex._ax_path.get_title() == surfaces.get(name).title
+        assert path_axes.get_title() == surfaces.get(name).title
     assert ex.surface is first  # a surface chosen again is reused, not rebuilt
 
 
@@ -191,14 +224,14 @@ def test_out_of_range_values_are_clamped_and_explained(values, note):
 def test_clamped_value_is_what_runs():
     ex = explore("adam", lr=1e3)
     assert ex.values["adam"]["lr"] == LR_RANGE[1]
-    assert ex._runs["adam"].widgets["lr"].value == LR_RANGE[1]
+    assert controls(ex)["lr"].value == LR_RANGE[1]
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"lr": "fast"}, "lr must be a number, got 'fast'"),
+    ({"lr": "fast"}, "lr must be a finite real number, got 'fast'"),
     ({"lr": float("nan")}, "lr=nan is not finite"),
-    ({"beta2": 1.0}, r"beta2=1.0 is outside \[0, 1\)"),
-    ({"beta1": -0.1}, r"beta1=-0.1 is outside \[0, 1\)"),
+    ({"beta2": 1.0}, r"beta2=1.0 is outside the allowed range \[0, 1\): beta2 is the decay"),
+    ({"beta1": -0.1}, r"beta1=-0.1 is outside the allowed range \[0, 1\)"),
     ({"momentum": 0.5}, "unknown setting 'momentum'"),
     ({"bias_correction": "yes"}, "give True or False"),
     ({"steps": 2.5}, "steps must be a whole number"),
@@ -217,7 +250,7 @@ def test_invalid_values_raise_a_clear_error_and_change_nothing(values, message):
 def test_values_between_the_choices_are_added_to_the_slider():
     ex = explore("adam")
     ex.set(beta1=0.3)
-    slider = ex._runs["adam"].widgets["beta1"]
+    slider = controls(ex)["beta1"]
     assert slider.value == 0.3 and 0.3 in [v for _, v in slider.options]
 
 
@@ -238,16 +271,16 @@ def test_nesterov_without_momentum_is_explained_not_raised():
 def test_a_failing_update_from_a_slider_shows_a_message_not_a_traceback(monkeypatch):
     ex = explore("adam", surface="quadratic")
 
-    def broken(self):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr(type(ex), "_refresh", broken)
-    ex._runs["adam"].widgets["lr"].value = 0.2  # must not raise
-    assert "could not update: boom" in ex._readout.value
+    monkeypatch.setattr(trajectory, "run", broken)  # what the redraw calls for a new lr
+    controls(ex)["lr"].value = 0.2  # must not raise
+    assert "could not update: boom" in shown_readout(ex)
 
 
 def test_display_bundle_holds_the_widget_and_a_still_image():
     ex = explore(["gd", "adam"], surface="quadratic")
-    bundle = ex._repr_mimebundle_()
+    bundle = displayed(ex)
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
     still = decode(base64.b64decode(bundle["image/png"]))
     live = decode(ex.png)
@@ -258,12 +291,13 @@ def test_display_bundle_holds_the_widget_and_a_still_image():
 
 def test_steps_change_keeps_the_layout_and_contours():
     ex = explore("adam", surface="quadratic")
-    box = ex._ax_path.get_position().bounds
-    contours = list(ex._ax_path.collections)
+    path_axes, loss_axes = ex.figure.axes
+    box = path_axes.get_position().bounds
+    contours = list(path_axes.collections)
     ex.set(steps=300)
-    assert ex._ax_loss.get_xlim() == (0, 300)
-    assert ex._ax_path.get_position().bounds == box
-    assert list(ex._ax_path.collections) == contours
+    assert loss_axes.get_xlim() == (0, 300)
+    assert path_axes.get_position().bounds == box
+    assert list(path_axes.collections) == contours
     assert ex.trajectories[0].steps == 300
 
 
@@ -295,12 +329,13 @@ def test_online_set_changes_readout_and_image_and_paper_beta2_follows_C():
 
 def test_online_sliders_run_the_same_code_as_set():
     by_slider, by_set = explore_counterexample(steps=100), explore_counterexample(steps=100)
-    by_slider._C.value = 7.5
-    by_slider._beta2.value = 0.5
+    c = controls(by_slider)
+    c["C"].value = 7.5
+    c["β₂"].value = 0.5
     by_set.set(C=7.5, beta2=0.5)
     assert by_slider.values == by_set.values
     assert by_slider.readout == by_set.readout and by_slider.png == by_set.png
-    by_slider._beta2.value = "paper"
+    c["β₂"].value = "paper"
     assert by_slider.values["beta2"] is None
 
 
@@ -334,14 +369,15 @@ def test_online_out_of_range_values_are_clamped_and_explained(values, note):
 
 def test_online_values_between_the_stops_are_added_to_the_sliders():
     ex = explore_counterexample(steps=50, beta2=0.2)
-    assert ex._beta2.value == 0.2 and ex._steps.value == 50
+    c = controls(ex)
+    assert c["β₂"].value == 0.2 and c["steps"].value == 50
     assert ex.runs[0].beta2 == 0.2 and len(ex.runs[0].x) == 51
 
 
 @pytest.mark.parametrize("values, message", [
     ({"C": 2}, "C must be > "),
-    ({"C": "big"}, "C must be a number, got 'big'"),
-    ({"beta2": 1.0}, r"beta2=1.0 is outside \[0, 1\)"),
+    ({"C": "big"}, "C must be a finite real number, got 'big'"),
+    ({"beta2": 1.0}, r"beta2=1.0 is outside the allowed range \[0, 1\): beta2 is the decay"),
     ({"beta2": float("inf")}, "beta2=inf is not finite"),
     ({"steps": 2.5}, "steps must be a whole number"),
     ({"lr": 0.1}, "unknown setting 'lr'"),
@@ -357,16 +393,16 @@ def test_online_invalid_values_raise_a_clear_error_and_change_nothing(values, me
 def test_online_failing_update_from_a_slider_shows_a_message_not_a_traceback(monkeypatch):
     ex = explore_counterexample(steps=100)
 
-    def broken(self):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr(type(ex), "_refresh", broken)
-    ex._C.value = 4.0  # must not raise
-    assert "could not update: boom" in ex._readout.value
+    monkeypatch.setattr(counterexample, "compare", broken)  # what the redraw calls for a new C
+    controls(ex)["C"].value = 4.0  # must not raise
+    assert "could not update: boom" in shown_readout(ex)
 
 
 def test_online_display_bundle_holds_the_widget_the_still_image_and_the_readout():
     ex = explore_counterexample(steps=100)
-    bundle = ex._repr_mimebundle_()
+    bundle = displayed(ex)
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
     assert base64.b64decode(bundle["image/png"]) == ex.still_png()
     live, still = decode(ex.png), decode(ex.still_png())
@@ -382,22 +418,6 @@ def test_online_explorer_image_does_not_depend_on_the_path_to_its_settings():
 
 
 # ------------------------------------------------------------------- under a learner's hands
-
-def controls(ex):
-    """Every control of an explorer's widget tree, by description (in compare mode the
-    first optimizer's tab comes first)."""
-    found, todo = {}, [ex.widget]
-    while todo:
-        w = todo.pop(0)
-        todo += list(getattr(w, "children", ()))
-        if getattr(w, "description", ""):
-            found.setdefault(w.description, w)
-    return found
-
-
-def shown_readout(ex):
-    return ex.widget.children[-1].value  # the readout under the figure, as HTML
-
 
 def reference(values):
     """What explore(...).set(**final values) draws."""
@@ -436,13 +456,13 @@ def test_two_threads_moving_sliders_at_once_end_in_the_latest_values():
 
 def test_a_burst_of_changes_is_coalesced_and_ends_on_the_last(monkeypatch):
     ex = explore("adam", surface="quadratic", steps=30)
-    refresh, calls = type(ex)._refresh, []
+    run, calls = trajectory.run, []
 
-    def slow_refresh(self):
+    def slow_run(*args, **kwargs):  # once per redraw: every redraw has a new lr
         calls.append(1)
         time.sleep(0.02)  # a redraw long enough for the other threads to pile up changes
-        refresh(self)
-    monkeypatch.setattr(type(ex), "_refresh", slow_refresh)
+        return run(*args, **kwargs)
+    monkeypatch.setattr(trajectory, "run", slow_run)
     lr = controls(ex)["lr"]
     values = [[0.001 * 1.1 ** (4 * k + i) for k in range(10)] for i in range(4)]
     barrier = threading.Barrier(4)

@@ -130,7 +130,8 @@ def axes_box(fig, ax):
 def surface_result(traj):
     """The explorer's words for a run's end."""
     if traj.diverged_at is not None:
-        return f"diverged at step {traj.diverged_at} ({traj.reason})"
+        from adamedu.trajectory import diverged_text
+        return diverged_text(traj.diverged_at, traj.reason)
     d = traj.distance_to_min
     return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
             + ("n/a (no minimum)" if d is None else f"{d:.3g}"))

@@ -4,13 +4,16 @@ import base64
 import contextlib
 import html
 import io
-import math
 import numbers
 import threading
 
 import ipywidgets as W
 import numpy as np
 from PIL import Image as _PILImage
+
+from adamedu import _check
+
+_WIDTH = 8.0  # inches at dpi 80: every explorer's figure
 
 
 def _fmt(value):
@@ -22,14 +25,14 @@ def _fmt(value):
     return f"{value:.4g}"
 
 
-def _number(key, value):
-    """value as a finite float, or a ValueError that says why not."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{key} must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{key}={value!r} is not finite; give a finite number")
-    return value
+def _rate(key, value):
+    """A decay rate (beta1, beta2, alpha) as a float in [0, 1), any other chosen setting
+    (momentum, weight_decay) >= 0, or a ValueError that says why."""
+    if key in ("beta1", "beta2", "alpha"):
+        return _check.number(key, value, 0.0, 1.0, f"{key} is the decay rate of a moving "
+                             f"average; at 1 or more it never forgets (or grows), below 0 it "
+                             f"flips sign", open_high=True)
+    return _check.number(key, value, 0.0, why="it cannot be negative")
 
 
 def _clamp(key, value, low, high, notes, why=""):
@@ -44,11 +47,10 @@ def _clamp(key, value, low, high, notes, why=""):
 
 def _whole(key, value, low, high, notes):
     """value as an int clipped to [low, high] (with a note), or a ValueError if it is
-    not a whole number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(value) or value != int(value):
-        raise ValueError(f"{key} must be a whole number, got {value!r}")
-    return int(_clamp(key, int(value), low, high, notes))
+    not a whole number (2.0, as typed in code, is one)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _clamp(key, _check.whole(key, value), low, high, notes)
 
 
 def _png(rgba):

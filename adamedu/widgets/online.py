@@ -7,9 +7,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from adamedu import counterexample, plots
-from adamedu.widgets._sliders import _clamp, _fmt, _number, _png, _Sliders, _whole
-from adamedu.widgets.explorer import _WIDTH, Explorer
+from adamedu import _check, counterexample, plots
+from adamedu.widgets._sliders import _WIDTH, _clamp, _fmt, _png, _rate, _Sliders, _whole
 
 ONLINE_C_RANGE = (2.5, 20.0)
 ONLINE_STEPS_RANGE = (3, 10000)
@@ -31,16 +30,16 @@ def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
 
 class OnlineExplorer(_Sliders):
     """Sliders for C, beta2 and the number of steps; the two panels of
-    `counterexample.plot` (x_t and the average regret) in one reused figure; a readout
+    `plots.online_runs` (x_t and the average regret) in one reused figure; a readout
     with each run's final x and average regret. Attributes: `widget`, `png`, `readout`,
-    `runs` (Adam's and AMSGrad's `counterexample.OnlineRun`), `values`, `set(**values)`.
+    `runs` (Adam's and AMSGrad's `counterexample.OnlineRun`), `values`, `set(**values)`,
+    `figure`.
     """
 
     def __init__(self, C=3.0, beta2=None, steps=3000, lr=0.5):
         self._start_sync()
-        self._lr = _number("lr", lr)
-        if self._lr <= 0:
-            raise ValueError(f"lr must be > 0, got {lr!r}")
+        self._lr = _check.number("lr", lr, 0.0, why="it is the step size at t = 1",
+                                 open_low=True)
         self._runs, self._key = (), None
         style, wide = {"description_width": "60px"}, W.Layout(width="330px")
         self._C = W.FloatSlider(value=3.0, min=ONLINE_C_RANGE[0], max=ONLINE_C_RANGE[1],
@@ -101,7 +100,7 @@ class OnlineExplorer(_Sliders):
         plan = []
         for key, value in values.items():
             if key == "C":
-                C = _number("C", value)
+                C = _check.number("C", value)
                 counterexample.check_problem(C)  # C > 2, or a ValueError that says why
                 C = _clamp("C", C, *ONLINE_C_RANGE, notes)
                 plan.append(lambda C=C: setattr(self._C, "value", C))
@@ -116,9 +115,7 @@ class OnlineExplorer(_Sliders):
 
     def _plan_beta2(self, value):
         if value is not None:
-            value = _number("beta2", value)
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"beta2={value!r} is outside [0, 1): {Explorer._why('beta2')}")
+            value = _rate("beta2", value)
         return lambda: self._select(self._beta2, _PAPER if value is None else value, _fmt)
 
     def _refresh(self):

@@ -1,0 +1,142 @@
+"""One optimizer in the explorer (its settings, labels and cached run) and the readout
+that reports every run: final loss and distance to a minimum, or where it diverged, and
+what the figure cannot show."""
+import html
+
+import numpy as np
+
+from adamedu import optimizers, trajectory
+from adamedu.widgets._figure import inside
+from adamedu.widgets._sliders import _fmt
+
+# Controls in display order, and the optimizers that get each one.
+_ORDER = ("lr", "beta1", "beta2", "alpha", "eps", "momentum", "nesterov", "weight_decay",
+          "bias_correction")
+_ONLY = {"weight_decay": ("adamw",)}
+
+# Default lr: adaptive methods move about lr per step; plain and momentum GD need a
+# step below 2 / curvature, which depends on the surface.
+_ADAPTIVE_LR = 0.1
+_GD_LR = {"quadratic": (0.1, 0.01), "rotated_quadratic": (0.1, 0.01),  # (GD, momentum)
+          "rosenbrock": (0.001, 0.001), "beale": (0.001, 0.001), "saddle": (0.01, 0.001),
+          "himmelblau": (0.01, 0.01)}
+
+_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "alpha": "α", "momentum": "μ",
+            "weight_decay": "λ"}
+
+
+class _Run:
+    """One optimizer in the explorer: its name, slider values, fixed extras, controls,
+    colour and its last trajectory."""
+
+    def __init__(self, name, surface_name):
+        self.name = name
+        self.defaults = optimizers.make(name).hyperparams
+        self.params = [p for p in _ORDER if p in self.defaults
+                       and name in _ONLY.get(p, (name,))]
+        self.values = {p: self.defaults[p] for p in self.params}
+        if name in ("sgd", "gd", "momentum", "nesterov"):
+            gd_lr, momentum_lr = _GD_LR.get(surface_name, (0.01, 0.01))
+            self.values["lr"] = gd_lr if name in ("sgd", "gd") else momentum_lr
+        else:
+            self.values["lr"] = _ADAPTIVE_LR
+        self.extras = {}           # other hyperparameters given in code (amsgrad, centered...)
+        self.widgets = {}
+        self.color = None          # set by the explorer, distinct within one figure
+        self.cache = (None, None)  # (key, Trajectory): reruns only when settings change
+        self.note = ""
+
+    def hyperparams(self):
+        hp = {**self.values, **self.extras}
+        if hp.get("nesterov") and not hp.get("momentum"):
+            hp["nesterov"] = False
+            self.note = "nesterov needs momentum > 0, so it is off until momentum is raised"
+        else:
+            self.note = ""
+        return hp
+
+    def rerun_if_changed(self, surface, start, steps):
+        """The trajectory for the current settings, run again only if they changed."""
+        hp = self.hyperparams()
+        key = (tuple(sorted(hp.items())), surface, start, steps)
+        if self.cache[0] != key:
+            opt = optimizers.make(self.name, **hp)
+            self.cache = (key, trajectory.run(opt, surface, start=start, steps=steps))
+        return self.cache[1]
+
+    def label(self):
+        """The optimizer's display label for the current settings ("GD", "Momentum"...)."""
+        return optimizers.make(self.name, **self.hyperparams()).label
+
+    def settings(self):
+        """The settings as 'lr=0.1, beta1=0.9, ...'."""
+        hp = {**self.values, **self.extras}
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in hp.items())
+
+    def short_settings(self):
+        """The settings in paper symbols for the figure: 'lr=0.1 β₁=0.9 β₂=0.999 ε=1e-08'."""
+        hp = {**self.values, **self.extras}
+        parts = []
+        for k, v in hp.items():
+            if isinstance(v, bool):
+                if v != self.defaults.get(k, False):
+                    parts.append(f"{k.replace('_', ' ')} {'on' if v else 'off'}")
+            else:
+                parts.append(f"{_SYMBOLS.get(k, k)}={_fmt(v)}")
+        return " ".join(parts)
+
+    def summary(self, traj):
+        """The run's line under the still figure."""
+        return f"{self.label()}  {self.short_settings()}:  {result(traj)}"
+
+
+def result(traj):
+    """How a run ended: where it diverged, or its final loss and distance to a minimum."""
+    if traj.diverged_at is not None:
+        return trajectory.diverged_text(traj.diverged_at, traj.reason)
+    d = traj.distance_to_min
+    return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
+            + ("n/a (no minimum)" if d is None else f"{d:.3g}"))
+
+
+def off_window(traj, surface, loss_top):
+    """What the figure cannot show of a run that did not diverge: '' or a sentence."""
+    if traj.diverged_at is not None:
+        return ""
+    notes = []
+    within = inside(traj.points, surface)
+    if not within.all():
+        first = int(np.argmin(within))
+        x, y = traj.points[-1]
+        notes.append(f"the path leaves the plotted window at step {first}"
+                     + (f" and ends off-screen at ({x:.3g}, {y:.3g}), marked ◆ where it "
+                        f"last leaves" if not within[-1] else " and comes back"))
+    if np.max(traj.losses - (surface.min_loss or 0.0)) > loss_top:
+        notes.append(f"the loss rises above the loss panel's top ({loss_top:.3g}) and is "
+                     f"cut there")
+    return "; ".join(notes)
+
+
+def readout(runs, trajs, surface, loss_top, notes):
+    """The readout as (plain text lines, HTML): a line per run, then notes."""
+    lines, rows = [], []
+    for run, traj in zip(runs, trajs):
+        label, said = run.label(), result(traj)
+        lines.append(f"{label} ({run.settings()}): {said}")
+        off = off_window(traj, surface, loss_top)
+        if off:
+            lines.append(f"note: {off}")
+        if traj.diverged_at is not None:
+            said = (f"<b style='color:#b00000'>{said}</b>; the path is drawn up to "
+                    f"there and marked ✕")
+        rows.append(f"<span style='color:{run.color}'>&#9632;</span> <b>{label}</b> "
+                    f"<span style='color:#555'>({run.settings()})</span>: {said}")
+        if off:
+            rows.append(f"<i>note: {html.escape(off)}</i>")
+        if run.note:
+            lines.append(f"note: {run.note}")
+            rows.append(f"<i>note: {run.note}</i>")
+    for note in notes:
+        lines.append(f"note: {note}")
+        rows.append(f"<i>note: {note}</i>")
+    return lines, "<br>".join(rows)
