@@ -41,9 +41,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from adamedu.widgets.explorer import (
-    divergence_mark,  # the kernel explorer's rule, shared
-)
+from adamedu.trajectory import diverged_text  # the explorers' wording and rule, shared
+from adamedu.widgets.explorer import divergence_mark
 
 CALLS = ("explore", "explore_counterexample")
 Q = 10_000
@@ -130,7 +129,6 @@ def axes_box(fig, ax):
 def surface_result(traj):
     """The explorer's words for a run's end."""
     if traj.diverged_at is not None:
-        from adamedu.trajectory import diverged_text
         return diverged_text(traj.diverged_at, traj.reason)
     d = traj.distance_to_min
     return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
