@@ -476,7 +476,7 @@ def test_a_burst_of_changes_is_coalesced_and_ends_on_the_last(monkeypatch):
         t.start()
     for t in threads:
         t.join()
-    assert len(calls) < 40  # fewer redraws than changes
+    assert len(calls) < 20, len(calls)  # far fewer redraws than changes
     monkeypatch.undo()
     assert ex.png == reference(ex.values).png  # and the figure shows the last value
     assert ex.values["adam"]["lr"] == lr.value

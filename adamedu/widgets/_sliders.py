@@ -1,6 +1,7 @@
 """What every explorer shares: value checks, PNG encoding, and `_Sliders` (set(), the
 display bundle, and updates serialized across the kernel's threads)."""
 import base64
+import collections
 import contextlib
 import html
 import io
@@ -69,10 +70,12 @@ class _Sliders:
 
     Threads: ipykernel 7 may deliver widget messages on more than one thread. State
     changes (`_apply`) and redraws (`_refresh`) run under one lock, so one redraw runs at
-    a time. Each change bumps `_wanted`; a redraw records the change count it drew in
-    `_drawn`. A slider listener that finds the lock busy leaves its redraw to the thread
-    holding it, which redraws again before it stops if changes arrived meanwhile: a burst
-    of changes costs at most two redraws, and the last one shows the latest values.
+    a time. A slider listener only posts its change to `_pending` and then tries the
+    lock without waiting: the thread that holds it applies every posted change, in the
+    order they came, before each redraw, and goes round again if changes were posted
+    meanwhile. So a burst of changes during one redraw costs one more redraw, not one
+    each, and the last redraw shows the latest values. Each change bumps `_wanted`; a
+    redraw records the change count it drew in `_drawn`.
     """
 
     _notes = ()
@@ -81,6 +84,7 @@ class _Sliders:
         self._lock = threading.RLock()
         self._local = threading.local()  # per thread: how deep in our own widget writes
         self._wanted = self._drawn = 0
+        self._pending = collections.deque()  # (values_for, new value) posted by listeners
 
     @property
     def png(self):
@@ -111,20 +115,44 @@ class _Sliders:
         self._wanted += 1
 
     def _catch_up(self, wait):
-        """Redraw until the figure shows the latest change. With wait=False, return at
-        once if another thread holds the lock: that thread redraws before it stops."""
-        while self._drawn != self._wanted:
+        """Apply the posted changes and redraw until the figure shows the latest values.
+        With wait=False (a slider), return at once if another thread holds the lock: that
+        thread applies what was posted and redraws before it stops; a failed redraw is
+        reported in the readout. With wait=True (`set`), a failed redraw raises."""
+        while True:
             if not self._lock.acquire(blocking=wait):
                 return
             try:
+                self._apply_posted()
                 wanted = self._wanted
                 if self._drawn != wanted:
                     try:
                         self._refresh()
+                    except Exception as err:
+                        if wait:  # set() from Python: the caller sees the error
+                            raise
+                        self._say_failed(err)  # a slider: never a traceback in a lesson
                     finally:
                         self._drawn = wanted
             finally:
                 self._lock.release()
+            # checked after the release: a change posted while we held the lock found it
+            # busy and left its redraw to us
+            if not self._pending and self._drawn == self._wanted:
+                return
+
+    def _apply_posted(self):
+        while self._pending:
+            values_for, new = self._pending.popleft()
+            try:
+                values = values_for(new)
+                if values is not None:  # None: nothing to do
+                    self._apply(values)
+            except Exception as err:  # a bad value changes nothing and says why
+                self._say_failed(err)
+
+    def _say_failed(self, err):
+        self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         """The live widget, a still PNG for readers without a kernel, the readout as text."""
@@ -144,22 +172,14 @@ class _Sliders:
         self.widget.add_class("adamedu-explorer")
 
     def _guarded(self, values_for):
-        """A widget listener: apply values_for(new value) (a dict for set(), or None for
-        no change) and redraw,
-        except for writes made by the explorer itself; an error goes to the readout,
-        never a traceback."""
+        """A widget listener: post values_for(new value) (a dict for set(), or None for
+        no change) and redraw, except for writes made by the explorer itself; an error
+        goes to the readout, never a traceback."""
         def listener(change):
             if getattr(self._local, "quiet", 0):
                 return
-            try:
-                with self._lock:
-                    values = values_for(change["new"])
-                    if values is None:  # nothing to do
-                        return
-                    self._apply(values)
-                self._catch_up(wait=False)
-            except Exception as err:  # a slider must never leave a traceback in a lesson
-                self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
+            self._pending.append((values_for, change["new"]))
+            self._catch_up(wait=False)
         return listener
 
     @contextlib.contextmanager
