@@ -125,6 +125,11 @@ class _Optimizer:
 
     State = None
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in vars(cls):  # a subclass with its own step: the fast path calls it too
+            cls.unchecked_step = cls.step
+
     @property
     def hyperparams(self):
         """The constructor's arguments as a dict (a copy)."""

@@ -415,8 +415,6 @@ def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=No
     return ax
 
 
-
-
 def _beta2_text(beta2):
     return f"{beta2:.3g}"
 

@@ -56,13 +56,21 @@ class Surface:
                              f"(2,), got shape {theta.shape}; the surfaces are 2-D.")
         return theta.tolist()
 
+    def _call(self, fn, theta):
+        x, y = self._xy(theta)
+        try:
+            return fn(x, y)
+        except OverflowError:  # Python's float ** raises where numpy gives inf
+            with np.errstate(all="ignore"):
+                return fn(np.float64(x), np.float64(y))
+
     def loss(self, theta):
         """The loss at the point theta, a float."""
-        return float(self.f(*self._xy(theta)))
+        return float(self._call(self.f, theta))
 
     def grad(self, theta):
         """The analytic gradient at theta, a new array of shape (2,)."""
-        return np.array(self.df(*self._xy(theta)), dtype=float)
+        return np.array(self._call(self.df, theta), dtype=float)
 
     def __repr__(self):
         return f"<Surface {self.name}: {self.title}>"

@@ -138,8 +138,10 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
             raise ValueError(f"the loss at the start point is {loss0}; start where it is finite.")
         points, losses = [theta], [loss0]
         state = optimizer.init(theta)
-        # Any object with init and step is an optimizer; ours also have unchecked_step.
-        fast_step = getattr(optimizer, "unchecked_step", optimizer.step)
+        # Any object with init and step is an optimizer; ours also have unchecked_step
+        # (a step replaced on the object itself is the one to call)
+        fast_step = (optimizer.step if "step" in getattr(optimizer, "__dict__", {})
+                     else getattr(optimizer, "unchecked_step", optimizer.step))
         states = [state] if record_states else None
         diverged_at, reason = None, ""
         for k in range(1, steps + 1):

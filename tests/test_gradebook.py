@@ -397,3 +397,17 @@ def test_merge_refuses_what_is_not_shards_of_one_run(tmp_path, capsys):
         err = capsys.readouterr().err
         assert code == 2 and message in err and len(err.strip().splitlines()) == 1, (message, err)
         assert not (tmp_path / "m.csv").exists()
+
+
+def test_merge_keeps_a_file_regraded_with_resume_inside_one_part(tmp_path):
+    """--resume over a changed file leaves both gradings in the run's detail file."""
+    records = [rec("alice_ex05.ipynb", sha="1" * 64, lost={"adam_step": EPS}),
+               rec("alice_ex05.ipynb", sha="2" * 64), rec("bob_ex05.ipynb")]
+    gradebook.write_outputs(records, tmp_path / "part.csv")
+    gradebook.write_outputs(records[2:], tmp_path / "other.csv")
+    merged = tmp_path / "m.csv"
+    assert gradebook.main([str(tmp_path / "part.csv"), str(tmp_path / "other.csv"),
+                           "--out", str(merged)]) == 0
+    assert merged.read_bytes() == (tmp_path / "part.csv").read_bytes()
+    assert (gradebook.default_detail(merged).read_bytes()
+            == gradebook.default_detail(tmp_path / "part.csv").read_bytes())

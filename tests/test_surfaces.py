@@ -161,3 +161,13 @@ def test_overflow_gives_inf_or_nan_not_an_exception(surface):
         grad = surface.grad([1e200, -1e200])
     assert not np.isfinite(loss) or abs(loss) > 1e300
     assert grad.shape == (2,)
+
+
+def test_a_surface_of_your_own_may_use_powers_that_overflow():
+    own = Surface(name="own", title="own", f=lambda x, y: x ** 2 + y ** 2,
+                  df=lambda x, y: (2.0 * x, 2.0 * y), xlim=(-1.0, 1.0), ylim=(-1.0, 1.0),
+                  minima=np.zeros((1, 2)), min_loss=0.0, start=np.array([0.5, 0.5]),
+                  levels=np.geomspace(0.01, 1.0, 5))
+    with np.errstate(all="ignore"):
+        assert own.loss([1e200, 0.0]) == np.inf  # as numpy float64 gives, no OverflowError
+    assert own.loss([3.0, 4.0]) == 25.0

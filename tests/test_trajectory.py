@@ -179,3 +179,20 @@ def test_an_optimizer_without_unchecked_step_is_run_through_step():
 
     traj = run(Halve(), Problem([1.0]), start=[8.0], steps=3, record_states=True)
     assert traj.points[:, 0].tolist() == [8.0, 4.0, 2.0, 1.0] and traj.states == [0, 1, 2, 3]
+
+
+def test_a_subclass_or_an_object_with_its_own_step_has_it_called_every_step():
+    class Counted(optimizers.SGD):
+        calls = 0
+
+        def step(self, theta, grad, state):
+            Counted.calls += 1
+            return super().step(theta, grad, state)
+
+    run(Counted(lr=0.1), Problem([1.0]), start=[1.0], steps=20)
+    assert Counted.calls == 20
+    opt, calls = optimizers.SGD(lr=0.1), []
+    step = opt.step
+    opt.step = lambda *args: calls.append(1) or step(*args)
+    run(opt, Problem([1.0]), start=[1.0], steps=20)
+    assert len(calls) == 20

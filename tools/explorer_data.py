@@ -41,8 +41,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from adamedu.trajectory import diverged_text  # the explorers' wording and rule, shared
-from adamedu.widgets.explorer import divergence_mark
+from adamedu.widgets._figure import divergence_mark  # the explorer's rule and words
+from adamedu.widgets._run import result
 
 CALLS = ("explore", "explore_counterexample")
 Q = 10_000
@@ -126,19 +126,10 @@ def axes_box(fig, ax):
 
 # ----------------------------------------------------------------------------- surfaces
 
-def surface_result(traj):
-    """The explorer's words for a run's end."""
-    if traj.diverged_at is not None:
-        return diverged_text(traj.diverged_at, traj.reason)
-    d = traj.distance_to_min
-    return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
-            + ("n/a (no minimum)" if d is None else f"{d:.3g}"))
-
-
 def readout_line(label, settings, traj):
     """One readout line, as the explorer writes it for these settings."""
     text = ", ".join(f"{k}={fmt(v)}" for k, v in settings.items())
-    return f"{label} ({text}): {surface_result(traj)}"
+    return f"{label} ({text}): {result(traj)}"
 
 
 def loss_axis(surface, top=None):

@@ -332,9 +332,10 @@ def merge(parts):
     """The records of several grading runs (shards of one class) as one list.
 
     Each part is a run's gradebook CSV (its detail file, written beside it, is read) or
-    that detail CSV itself. A file graded in two parts counts once if both gradings agree;
-    raises ValueError naming the file when they do not (the same path graded with other
-    contents or results: not shards of one run) or when a part cannot be read.
+    that detail CSV itself. A file graded in two parts counts once if both parts hold the
+    same gradings of it (one part may hold several: a file changed and regraded with
+    ``--resume``); raises ValueError naming the file when they do not (other contents or
+    results: not shards of one run) or when a part cannot be read.
     """
     merged = {}
     for part in map(Path, parts):
@@ -344,13 +345,16 @@ def merge(parts):
         if not detail.is_file():
             raise ValueError(f"{part} is not a detail file, and there is no {detail} beside "
                              f"it (each grading run writes one)")
+        mine = defaultdict(list)
         for r in _records_from_detail(detail):
-            key = (r["root"], r["file"])
-            if merged.setdefault(key, r) != r:
-                what = "contents" if merged[key]["sha256"] != r["sha256"] else "results"
-                raise ValueError(f"{Path(r['root'], r['file'])} was graded twice with different "
-                                 f"{what} ({detail}): merge the shards of one run only")
-    return list(merged.values())
+            mine[(r["root"], r["file"])].append(r)
+        for key, records in mine.items():
+            if merged.setdefault(key, records) != records:
+                same = {r["sha256"] for r in merged[key]} == {r["sha256"] for r in records}
+                raise ValueError(f"{Path(*key)} was graded twice with different "
+                                 f"{'results' if same else 'contents'} ({detail}): merge the "
+                                 f"shards of one run only")
+    return [r for records in merged.values() for r in records]
 
 
 def main(argv=None):

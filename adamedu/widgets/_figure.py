@@ -31,15 +31,18 @@ def _exit_point(p, q, xlim, ylim):
 
 def inside(points, s):
     """For each point: is it inside the surface's plotted window?"""
-    return ((points[:, 0] >= s.xlim[0]) & (points[:, 0] <= s.xlim[1])
-            & (points[:, 1] >= s.ylim[0]) & (points[:, 1] <= s.ylim[1]))
+    return _in_window(points, s.xlim, s.ylim)
+
+
+def _in_window(points, xlim, ylim):
+    return ((points[:, 0] >= xlim[0]) & (points[:, 0] <= xlim[1])
+            & (points[:, 1] >= ylim[0]) & (points[:, 1] <= ylim[1]))
 
 
 def divergence_mark(points, xlim, ylim):
     """Where to mark a diverged run: its last point, or, if the run ended outside the
     window, the place where it left the window for the last time."""
-    inside = ((points[:, 0] >= xlim[0]) & (points[:, 0] <= xlim[1])
-              & (points[:, 1] >= ylim[0]) & (points[:, 1] <= ylim[1]))
+    inside = _in_window(points, xlim, ylim)
     if inside[-1] or not inside.any():
         return points[-1]
     k = len(inside) - 1 - int(np.argmax(inside[::-1]))  # last point inside

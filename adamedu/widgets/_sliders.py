@@ -7,6 +7,7 @@ import html
 import io
 import numbers
 import threading
+import time
 
 import ipywidgets as W
 import numpy as np
@@ -73,9 +74,11 @@ class _Sliders:
     a time. A slider listener only posts its change to `_pending` and then tries the
     lock without waiting: the thread that holds it applies every posted change, in the
     order they came, before each redraw, and goes round again if changes were posted
-    meanwhile. So a burst of changes during one redraw costs one more redraw, not one
-    each, and the last redraw shows the latest values. Each change bumps `_wanted`; a
-    redraw records the change count it drew in `_drawn`.
+    meanwhile. Every holder of the lock does so when it lets go (`_locked`), and `set`
+    applies what was posted before its own values. So a burst of changes during one
+    redraw costs one more redraw, not one each, and the last redraw shows the latest
+    values. Each change bumps `_wanted`; a redraw records the change count it drew in
+    `_drawn`.
     """
 
     _notes = ()
@@ -84,7 +87,8 @@ class _Sliders:
         self._lock = threading.RLock()
         self._local = threading.local()  # per thread: how deep in our own widget writes
         self._wanted = self._drawn = 0
-        self._pending = collections.deque()  # (values_for, new value) posted by listeners
+        self._pending = collections.deque()  # (values_for, new value, when) from listeners
+        self._posted_at = 0.0  # when the change being applied arrived (time.monotonic)
 
     @property
     def png(self):
@@ -100,9 +104,21 @@ class _Sliders:
         """Change controls and redraw: the code a slider change runs. Every value is
         checked before any is applied, so a bad one changes nothing. Returns None once
         the figure shows the new values."""
-        with self._lock:
+        with self._locked():
+            self._apply_posted()  # slider moves that came before this call come first
             self._apply(values)
         self._catch_up(wait=True)
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """Hold the lock; on leaving, apply and draw what listeners posted meanwhile (a
+        listener that finds the lock busy leaves its change to the holder)."""
+        try:
+            with self._lock:
+                yield
+        finally:
+            if self._pending:
+                self._catch_up(wait=False)
 
     def _apply(self, values):
         """Check every value, then write them all (without triggering our listeners)."""
@@ -143,7 +159,7 @@ class _Sliders:
 
     def _apply_posted(self):
         while self._pending:
-            values_for, new = self._pending.popleft()
+            values_for, new, self._posted_at = self._pending.popleft()
             try:
                 values = values_for(new)
                 if values is not None:  # None: nothing to do
@@ -156,7 +172,7 @@ class _Sliders:
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         """The live widget, a still PNG for readers without a kernel, the readout as text."""
-        with self._lock:
+        with self._locked():
             data = self.widget._repr_mimebundle_()
             data["image/png"] = base64.b64encode(self.still_png()).decode("ascii")
             data["text/plain"] = "\n".join(self._readout_lines)
@@ -178,7 +194,7 @@ class _Sliders:
         def listener(change):
             if getattr(self._local, "quiet", 0):
                 return
-            self._pending.append((values_for, change["new"]))
+            self._pending.append((values_for, change["new"], time.monotonic()))
             self._catch_up(wait=False)
         return listener
 

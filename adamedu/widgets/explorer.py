@@ -223,7 +223,7 @@ class Explorer(_Sliders):
         before the new range and send back the new start clamped to the old window.
         Neither is the learner's choice on the new surface."""
         old, ranges, when = getattr(self, "_old_start", (None, None, 0.0))
-        if old is None or time.monotonic() - when > _LEFTOVER_SECONDS:
+        if old is None or self._posted_at - when > _LEFTOVER_SECONDS:
             return False
         w, (old_lo, old_hi, old_step) = (self._x0, self._y0)[i], ranges[i]
         near = 1.01 * max(w.step, old_step)
@@ -363,4 +363,5 @@ class Explorer(_Sliders):
     def still_png(self):
         """PNG of the current state with a summary line per optimizer under the panels:
         the picture stored in the notebook for readers without a kernel."""
-        return self._figure.still_png()
+        with self._locked():  # the canvas is shared with the redraws
+            return self._figure.still_png()

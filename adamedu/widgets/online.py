@@ -199,7 +199,7 @@ class OnlineExplorer(_Sliders):
 
     def still_png(self):
         """The current figure with each run's final x and average regret in the legends."""
-        with self._lock:
+        with self._locked():
             texts = [legend.get_texts() for legend in self._legends]
             names = [[t.get_text() for t in ts] for ts in texts]
             for run in self._runs:  # legend entries: (optimum,) Adam, AMSGrad
