@@ -614,3 +614,20 @@ def test_a_start_value_sent_before_a_surface_switch_does_not_move_the_new_start(
     c["surface"].value = "rotated_quadratic"
     c["start θ₁"].value = -2.0  # the new start under the old range (the browser's order)
     assert ex.values["start"] == (-4.5, 2.0) and c["start θ₁"].value == -4.5
+
+
+def test_compare_mode_image_does_not_depend_on_the_order_of_moves():
+    """Moves on different tabs (drawn from the cached layer of the runs below the moved
+    one), step counts and surface switches end in the picture a fresh explorer draws."""
+    names = ["gd", "momentum", "adam"]
+    ex = explore(names, surface="rosenbrock", steps=1000)
+    moves = [{"momentum": {"lr": 0.05}}, {"adam": {"lr": 0.02}}, {"adam": {"lr": 0.03}},
+             {"surface": "beale"}, {"gd": {"lr": 0.001}}, {"steps": 300},
+             {"momentum": {"lr": 0.1}}, {"surface": "quadratic"}, {"adam": {"lr": 0.2}}]
+    for k, move in enumerate(moves):
+        ex.set(**move)
+        if k in (2, 6, 8):
+            v = ex.values
+            fresh = explore(names, surface=v["surface"], steps=v["steps"], start=v["start"],
+                            **{n: dict(v[n]) for n in names})
+            assert ex.png == fresh.png, f"after move {k}: {move}"

@@ -5,6 +5,8 @@ and kept as a background image; an update restores it and draws only the moving 
 (blitting). A path that diverged ends in ✕ and one that ends outside the window in ◆,
 both where the path last leaves the window (`divergence_mark`).
 """
+import operator
+
 import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -71,6 +73,10 @@ class _PathFigure:
         self._ax_path = fig.add_subplot(gs[0])
         self._ax_loss = fig.add_subplot(gs[1])
         self._bg_key = None
+        # the background with the start and the runs below the one that last changed,
+        # so that moving one optimizer's sliders redraws only it and the runs above it
+        self._layer = None  # (background, start, trajectories below, pixels)
+        self._drawn_trajs = ()
         self._start_marker, = self._ax_path.plot(
             [], [], linestyle="none", marker="o", markersize=7, color="white",
             markeredgecolor="black", markeredgewidth=1.2, zorder=6, animated=True, gid="start")
@@ -125,7 +131,7 @@ class _PathFigure:
                                np.clip(loss, low, high)[-1:] if diverged else [])
             text.set_text(summary)
         self._start_marker.set_data([start[0]], [start[1]])
-        return self._render(summary=False)
+        return self._render_live(tuple(start), trajs)
 
     def still_png(self):
         """PNG of the current state with a summary line per run under the panels."""
@@ -148,6 +154,8 @@ class _PathFigure:
             # so the image, does not depend on the number of steps at the time) and
             # keep those positions from now on
             lx.set_xlim(0, self._max_steps)
+            for a in (ax, lx):  # lay out from the grid, not from the last surface's layout
+                a.set_position(a.get_subplotspec().get_position(self.figure))
             self.figure.set_layout_engine("constrained", rect=self._layout_rect)
             self._canvas.draw()
             self.figure.set_layout_engine("none")
@@ -178,6 +186,29 @@ class _PathFigure:
         lx.set_ylim(*self._loss_range)
         lx.set_xlabel("step t")
         lx.set_title("Loss")
+
+    def _render_live(self, start, trajs):
+        """The live PNG. Runs are drawn in order, so the runs below the first one whose
+        trajectory changed since the last picture come from a cached layer: moving one
+        optimizer's sliders redraws only it and the runs above it (pixel for pixel what
+        drawing every run gives)."""
+        last = self._drawn_trajs
+        k = next((i for i, (a, b) in enumerate(zip(last, trajs)) if a is not b),
+                 min(len(last), len(trajs)))
+        renderer = self._canvas.get_renderer()
+        layer = self._layer
+        if not (layer and layer[0] is self._background and layer[1] == start
+                and len(layer[2]) == k and all(map(operator.is_, layer[2], trajs))):
+            self._canvas.restore_region(self._background)
+            for a in self._artists[:1 + 4 * k]:  # the start, then 4 artists per run
+                a.draw(renderer)
+            layer = self._layer = (self._background, start, tuple(trajs[:k]),
+                                   self._canvas.copy_from_bbox(self.figure.bbox))
+        self._canvas.restore_region(layer[3])
+        for a in self._artists[1 + 4 * k:]:
+            a.draw(renderer)
+        self._drawn_trajs = tuple(trajs)
+        return _png(np.asarray(self._canvas.buffer_rgba())[:self._panel_px])
 
     def _render(self, summary):
         """Blit the moving artists onto the background and encode a PNG. The live image
