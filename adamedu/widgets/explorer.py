@@ -329,13 +329,14 @@ class Explorer(_Sliders):
             if p in CHOICES and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
                 widget.options = [(_fmt(v), v) for v in options]
-            if p in _LOG:  # move the slider's grid so that it passes through value
-                low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p])
+            low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else (0, 0)
+            if p in _LOG and (abs(low - widget.min) > 1e-9 or abs(high - widget.max) > 1e-9):
+                # move the log slider's grid so that it passes through value
                 with widget.hold_sync():  # one message: range and value together
                     widget.min, widget.max = -300, 300
                     widget.value = value
                     widget.min, widget.max = low, high
-            else:
+            else:  # not a log slider, or value is a stop already (a move in the browser)
                 widget.value = value
             run.values[p] = value
         return apply
