@@ -135,7 +135,11 @@ class _PathFigure:
 
     def still_png(self):
         """PNG of the current state with a summary line per run under the panels."""
-        return self._render(summary=True)
+        self._canvas.restore_region(self._background)
+        renderer = self._canvas.get_renderer()
+        for a in self._artists + self._texts:
+            a.draw(renderer)
+        return _png(np.asarray(self._canvas.buffer_rgba()))
 
     def _draw_background(self, s, steps):
         """Contours, axes, ticks and labels, kept as an image. The contour panel, the
@@ -209,19 +213,4 @@ class _PathFigure:
             a.draw(renderer)
         self._drawn_trajs = tuple(trajs)
         return _png(np.asarray(self._canvas.buffer_rgba())[:self._panel_px])
-
-    def _render(self, summary):
-        """Blit the moving artists onto the background and encode a PNG. The live image
-        leaves out the summary strip (the readout shows it; text is slow to draw)."""
-        self._canvas.restore_region(self._background)
-        renderer = self._canvas.get_renderer()
-        for a in self._artists:
-            a.draw(renderer)
-        rgba = np.asarray(self._canvas.buffer_rgba())
-        if summary:
-            for text in self._texts:
-                text.draw(renderer)
-        else:
-            rgba = rgba[:self._panel_px]
-        return _png(rgba)
 

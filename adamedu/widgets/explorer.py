@@ -329,13 +329,13 @@ class Explorer(_Sliders):
             if p in CHOICES and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
                 widget.options = [(_fmt(v), v) for v in options]
-            low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else (0, 0)
-            if p in _LOG and (abs(low - widget.min) > 1e-9 or abs(high - widget.max) > 1e-9):
+            grid = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
+            if grid and (abs(grid[0] - widget.min) > 1e-9 or abs(grid[1] - widget.max) > 1e-9):
                 # move the log slider's grid so that it passes through value
                 with widget.hold_sync():  # one message: range and value together
                     widget.min, widget.max = -300, 300
                     widget.value = value
-                    widget.min, widget.max = low, high
+                    widget.min, widget.max = grid
             else:  # not a log slider, or value is a stop already (a move in the browser)
                 widget.value = value
             run.values[p] = value
