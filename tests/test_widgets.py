@@ -507,20 +507,22 @@ def test_a_move_while_the_explorer_is_being_displayed_is_not_lost(monkeypatch):
 
 
 def test_set_comes_after_a_move_that_arrived_before_it(monkeypatch):
+    """A move posted while another thread holds the explorer, then a set() by that
+    thread: the set() is the later change, so its value wins."""
     ex = explore("adam", surface="quadratic", steps=30)
-    run, started = trajectory.run, threading.Event()
+    still, holding, posted = type(ex).still_png, threading.Event(), threading.Event()
 
-    def slow_run(*args, **kwargs):  # the first move's redraw is slow
-        started.set()
-        time.sleep(0.2)
-        return run(*args, **kwargs)
-    monkeypatch.setattr(trajectory, "run", slow_run)
-    lr = controls(ex)["lr"]
-    first = _in_thread(lambda: setattr(lr, "value", 0.2))
-    started.wait()
-    lr.value = 0.3  # posted while the first redraw runs
-    ex.set(lr=0.5)  # and then, from Python, a later value
-    first.join()
+    def still_then_set(self):  # the displaying thread holds the explorer here
+        holding.set()
+        posted.wait()
+        self.set(lr=0.5)
+        return still(self)
+    monkeypatch.setattr(type(ex), "still_png", still_then_set)
+    shown = _in_thread(lambda: format_display_data(ex))
+    holding.wait()
+    controls(ex)["lr"].value = 0.3  # finds the explorer busy: posted, not applied
+    posted.set()
+    shown.join()
     monkeypatch.undo()
     assert ex.values["adam"]["lr"] == 0.5
     assert ex.png == reference(ex.values).png
