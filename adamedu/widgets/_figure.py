@@ -8,6 +8,7 @@ both where the path last leaves the window (`divergence_mark`).
 import operator
 
 import ipywidgets as W
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -17,6 +18,10 @@ from adamedu.widgets._sliders import _WIDTH, _png
 
 LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
+# Panel positions from constrained layout (`_PathFigure._layout`): laying out costs a full
+# draw, and explorers on one surface are laid out alike.
+_LAYOUTS = {}
+_LAYOUTS_KEPT = 32
 
 
 def _exit_point(p, q, xlim, ylim):
@@ -158,11 +163,8 @@ class _PathFigure:
             # so the image, does not depend on the number of steps at the time) and
             # keep those positions from now on
             lx.set_xlim(0, self._max_steps)
-            for a in (ax, lx):  # lay out from the grid, not from the last surface's layout
-                a.set_position(a.get_subplotspec().get_position(self.figure))
-            self.figure.set_layout_engine("constrained", rect=self._layout_rect)
-            self._canvas.draw()
-            self.figure.set_layout_engine("none")
+            for a, position in zip((ax, lx), self._layout()):
+                a.set_position(position)
             lx.set_xlim(0, steps)
             lx.set_visible(False)
             self._canvas.draw()
@@ -175,6 +177,29 @@ class _PathFigure:
         lx.xaxis.draw(self._canvas.get_renderer())
         self._background = self._canvas.copy_from_bbox(self.figure.bbox)
         self._bg_key = (s, steps)  # the surface itself, not its id: ids can be reused
+
+    def _layout(self):
+        """The panels' positions: constrained layout, laid out from the grid (not from the
+        last surface's layout), once per kernel for what decides it: the text around the
+        panels, their limits and scales, the figure's size and matplotlib's settings."""
+        axes = (self._ax_path, self._ax_loss)
+        key = (tuple((a.get_xlim(), a.get_ylim(), a.get_xscale(), a.get_yscale(),
+                      a.get_title(), a.get_xlabel(), a.get_ylabel(), a.get_aspect())
+                     for a in axes),
+               tuple(self.figure.get_size_inches()), self._layout_rect,
+               str(list(dict.items(mpl.rcParams))))
+        positions = _LAYOUTS.get(key)
+        if positions is None:
+            for a in axes:
+                a.set_position(a.get_subplotspec().get_position(self.figure))
+            self.figure.set_layout_engine("constrained", rect=self._layout_rect)
+            self._canvas.draw()
+            self.figure.set_layout_engine("none")
+            positions = tuple(a.get_position(original=True).frozen() for a in axes)
+            if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+                _LAYOUTS.pop(next(iter(_LAYOUTS)), None)
+            _LAYOUTS[key] = positions
+        return positions
 
     def _style_loss_axes(self, s):
         lx = self._ax_loss
