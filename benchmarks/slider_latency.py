@@ -12,7 +12,9 @@ A second line does the same for compare mode (GD, momentum, Adam on the quadrati
 Adam lr slider moves, the naive rebuild redraws all three), a third for the
 counterexample explorer (C moves; the naive rebuild runs `counterexample.compare` and
 draws `plots.online_runs`), a fourth for lesson 05's five-optimizer compare explorer
-(1000 steps; its cost is the changed optimizer's trajectory) and a last one for a steps
+(1000 steps; its cost is the changed optimizer's trajectory), a fifth for the same
+explorer stepped one stop at a time through its slider, as arrow keys do (key presses
+80 ms apart: the look-ahead has run the next stop by then), and a last one for a steps
 change, which redraws the loss axes of the cached background.
 Each figure is a median wall-clock time and, in brackets, the median CPU time of this
 process, which is what a busy machine (other processes on the same cores) inflates least.
@@ -20,6 +22,7 @@ Targets, for every line: median update <= 25 ms and <= 1/3 of the naive rebuild.
 """
 import argparse
 import io
+import math
 import statistics
 import time
 
@@ -32,14 +35,17 @@ from adamedu import counterexample, optimizers, plots, surfaces, trajectory
 from adamedu.widgets import explore, explore_counterexample
 
 
-def _median_ms(fn, values):
-    """Median wall-clock and CPU milliseconds of fn(v) over the values."""
+def _median_ms(fn, values, between=None):
+    """Median wall-clock and CPU milliseconds of fn(v) over the values (between(v), if
+    given, runs after each and is not counted)."""
     wall, cpu = [], []
     for v in values:
         w0, c0 = time.perf_counter(), time.process_time()
         fn(v)
         wall.append(time.perf_counter() - w0)
         cpu.append(time.process_time() - c0)
+        if between:
+            between(v)
     return 1e3 * statistics.median(wall), 1e3 * statistics.median(cpu)
 
 
@@ -114,6 +120,19 @@ def main():
                               1000, size), lrs[:max(3, args.repeats // 4)])
     _line("lesson 05 compare (5 optimizers, 1000 steps; RMSprop's lr moves)", fast_5, slow_5)
 
+    tab = fx.widget.children[0].children[0].children[five.index("rmsprop")]
+    lr = next(w for w in tab.children if w.description == "lr")
+    e = math.log10(lr.value)
+
+    def press(k):
+        lr.value = 10.0 ** (e + k * lr.step)  # what the browser sends for the k-th stop
+
+    def pause(_):
+        time.sleep(0.08)  # the learner looks; the look-ahead runs the next stop
+    press(0)
+    stepped = _median_ms(press, range(1, args.repeats + 1), between=pause)
+    _line("lesson 05, RMSprop's lr stepped stop by stop (look-ahead)", stepped, slow_5)
+
     steps = [100 + 5 * (k % 20) for k in range(1, args.repeats // 2 + 1)]
     redraw = _median_ms(lambda n: ex.set(steps=n), steps)
     print(f"steps change (redraws the loss axes' x axis): explorer update {redraw[0]:.1f} ms "
@@ -121,7 +140,8 @@ def main():
     for kind, k in (("wall-clock", 0), ("CPU", 1)):
         met = redraw[k] <= 25 and all(
             f[k] <= 25 and f[k] <= s[k] / 3
-            for f, s in ((fast, slow), (fast_c, slow_c), (fast_o, slow_o), (fast_5, slow_5)))
+            for f, s in ((fast, slow), (fast_c, slow_c), (fast_o, slow_o), (fast_5, slow_5),
+                         (stepped, slow_5)))
         print(f"targets for every line (update <= 25 ms, and <= 1/3 of the naive rebuild "
               f"where there is one), {kind}: {'met' if met else 'NOT met'}")
 

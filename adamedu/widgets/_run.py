@@ -1,7 +1,14 @@
 """One optimizer in the explorer (its settings, labels and cached run) and the readout
 that reports every run: final loss and distance to a minimum, or where it diverged, and
-what the figure cannot show."""
+what the figure cannot show.
+
+Look-ahead: after a slider moves one stop, the run for the next stop in the same direction
+is computed on a background thread while the learner looks at the figure, so a learner
+stepping through a slider (arrow keys, a slow drag) mostly waits for drawing only.
+"""
+import concurrent.futures
 import html
+import threading
 
 import numpy as np
 
@@ -20,6 +27,10 @@ _ADAPTIVE_LR = 0.1
 _GD_LR = {"quadratic": (0.1, 0.01), "rotated_quadratic": (0.1, 0.01),  # (GD, momentum)
           "rosenbrock": (0.001, 0.001), "beale": (0.001, 0.001), "saddle": (0.01, 0.001),
           "himmelblau": (0.01, 0.01)}
+
+_AHEAD = concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                               thread_name_prefix="adamedu-look-ahead")
+_AHEAD_DELAY = 0.03  # s: the browser shows the new image first (both want the CPU)
 
 _SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "eps": "ε", "alpha": "α", "momentum": "μ",
             "weight_decay": "λ"}
@@ -44,29 +55,44 @@ class _Run:
         self.widgets = {}
         self.color = None          # set by the explorer, distinct within one figure
         self.cache = (None, None)  # (key, Trajectory): reruns only when settings change
+        self.ahead = None          # a _LookAhead: the run for the stop that may come next
         self.note = ""
 
-    def hyperparams(self):
-        hp = {**self.values, **self.extras}
+    def hyperparams(self, **change):
+        """The optimizer's settings (with `change` applied), and why any is overridden."""
+        hp = {**self.values, **self.extras, **change}
         if hp.get("nesterov") and not hp.get("momentum"):
             hp["nesterov"] = False
-            self.note = "nesterov needs momentum > 0, so it is off until momentum is raised"
-        else:
-            self.note = ""
-        return hp
+            return hp, "nesterov needs momentum > 0, so it is off until momentum is raised"
+        return hp, ""
 
     def rerun_if_changed(self, surface, start, steps):
-        """The trajectory for the current settings, run again only if they changed."""
-        hp = self.hyperparams()
+        """The trajectory for the current settings, run again only if they changed (or
+        taken from the look-ahead, when it ran these settings)."""
+        hp, self.note = self.hyperparams()
         key = (tuple(sorted(hp.items())), surface, start, steps)
         if self.cache[0] != key:
-            opt = optimizers.make(self.name, **hp)
-            self.cache = (key, trajectory.run(opt, surface, start=start, steps=steps))
+            ahead, self.ahead = self.ahead, None
+            traj = ahead.result() if ahead and ahead.key == key else None
+            if ahead and traj is None:
+                ahead.drop()
+            if traj is None:
+                traj = _run(self.name, hp, surface, start, steps)
+            self.cache = (key, traj)
         return self.cache[1]
+
+    def look_ahead(self, surface, start, steps, **change):
+        """Start computing the trajectory for the settings with `change` applied, in the
+        background; `rerun_if_changed` picks it up when those settings come."""
+        if self.ahead:
+            self.ahead.drop()
+        hp, _ = self.hyperparams(**change)
+        key = (tuple(sorted(hp.items())), surface, start, steps)
+        self.ahead = _LookAhead(key, self.name, hp, surface, start, steps)
 
     def label(self):
         """The optimizer's display label for the current settings ("GD", "Momentum"...)."""
-        return optimizers.make(self.name, **self.hyperparams()).label
+        return optimizers.make(self.name, **self.hyperparams()[0]).label
 
     def settings(self):
         """The settings as 'lr=0.1, beta1=0.9, ...'."""
@@ -88,6 +114,33 @@ class _Run:
     def summary(self, traj):
         """The run's line under the still figure."""
         return f"{self.label()}  {self.short_settings()}:  {result(traj)}"
+
+
+def _run(name, hp, surface, start, steps):
+    return trajectory.run(optimizers.make(name, **hp), surface, start=start, steps=steps)
+
+
+class _LookAhead:
+    """One trajectory computed in the background, _AHEAD_DELAY after it is asked for
+    (at once if `result` wants it sooner); `drop` lets it end without computing."""
+
+    def __init__(self, key, *args):
+        self.key = key
+        self._go, self._dropped = threading.Event(), False
+        self._future = _AHEAD.submit(self._compute, *args)
+
+    def _compute(self, *args):
+        self._go.wait(_AHEAD_DELAY)
+        return None if self._dropped else _run(*args)
+
+    def result(self):
+        """The trajectory, or None if computing it failed (the caller reruns and sees why)."""
+        self._go.set()
+        return self._future.result() if self._future.exception() is None else None
+
+    def drop(self):
+        self._dropped = True
+        self._go.set()
 
 
 def result(traj):

@@ -61,6 +61,33 @@ def _same(a, b):
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
+def _stop(widget, k):
+    """The value of a log slider's k-th stop, as Python computes it."""
+    return 10.0 ** (widget.min + k * widget.step)
+
+
+def _on_grid(widget, value):
+    """A log slider's value from the browser as the exact value of its stop (the browser
+    computes 10**exponent its own way, and may be off in the last digit), so that the
+    same stop always runs the same numbers."""
+    k = round((math.log10(value) - widget.min) / widget.step)
+    return _stop(widget, k) if _same(_stop(widget, k), value) else value
+
+
+def _next(widget, old, new):
+    """The value one more stop beyond new, in the direction old -> new (None if none)."""
+    if old == new or isinstance(widget, W.Checkbox):
+        return None
+    d = 1 if new > old else -1
+    if isinstance(widget, W.FloatLogSlider):
+        k = round((math.log10(new) - widget.min) / widget.step) + d
+        value = _stop(widget, k)
+        return value if 10.0 ** widget.min <= value <= 10.0 ** widget.max else None
+    options = [v for _, v in widget.options]
+    i = options.index(new) + d if new in options else -1
+    return options[i] if 0 <= i < len(options) else None
+
+
 class Explorer(_Sliders):
     """Sliders, a figure and a readout for one or several optimizers on a 2-D surface.
 
@@ -79,6 +106,7 @@ class Explorer(_Sliders):
         if len(set(names)) != len(names):
             raise ValueError(f"each optimizer can appear once in compare mode, got {names}")
         self._start_sync()
+        self._ahead = None  # (run, key, value): what a slider move suggests comes next
         self._choices = {name: None for name in surfaces.SURFACES}
         self._surface = surfaces.get(surface)
         self._choices[self._surface.name] = self._surface
@@ -183,8 +211,12 @@ class Explorer(_Sliders):
     def _listener(self, name, key):
         def update(new):
             if name is not None:
-                if key in _LOG and _same(new, self._runs[name].values[key]):
-                    return None  # the browser's rounding of our value, not a move
+                run = self._runs[name]
+                if key in _LOG:
+                    new = _on_grid(run.widgets[key], new)
+                    if _same(new, run.values[key]):
+                        return None  # the browser's rounding of our value, not a move
+                self._ahead = (run, key, _next(run.widgets[key], run.values[key], new))
                 return {name: {key: new}}
             if key in ("x0", "y0"):
                 i = key == "y0"
@@ -336,8 +368,8 @@ class Explorer(_Sliders):
                     widget.min, widget.max = -300, 300
                     widget.value = value
                     widget.min, widget.max = grid
-            else:  # not a log slider, or value is a stop already (a move in the browser)
-                widget.value = value
+            elif p not in _LOG or not _same(widget.value, value):
+                widget.value = value  # (a log slider showing it already is left alone)
             run.values[p] = value
         return apply
 
@@ -360,6 +392,11 @@ class Explorer(_Sliders):
         lines, self._readout.value = readout(runs, trajs, self._surface,
                                              self._figure.loss_range[1], self._notes)
         self._readout_lines = lines
+        # a slider moved one stop: run the next stop that way while the learner looks
+        ahead, self._ahead = self._ahead, None
+        if ahead and ahead[2] is not None:
+            run, key, value = ahead
+            run.look_ahead(self._surface, self._start, steps, **{key: value})
 
     def still_png(self):
         """PNG of the current state with a summary line per optimizer under the panels:
