@@ -4,14 +4,14 @@ import base64
 import collections
 import contextlib
 import html
-import io
 import numbers
+import struct
 import threading
 import time
+import zlib
 
 import ipywidgets as W
 import numpy as np
-from PIL import Image as _PILImage
 
 from adamedu import _check
 
@@ -56,11 +56,20 @@ def _whole(key, value, low, high, notes):
 
 
 def _png(rgba):
-    """An RGBA pixel array as PNG bytes (fast compression: speed matters more than size)."""
-    buf = io.BytesIO()
-    # convert() drops alpha in C: 6x faster than copying rgba[..., :3] with numpy
-    _PILImage.fromarray(rgba).convert("RGB").save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
+    """An RGBA pixel array (height, width, 4) as PNG bytes, written directly: rows
+    unfiltered, zlib level 1. On an explorer's image that is 1.7x faster than Pillow's
+    fastest setting (whose per-row filter search costs more than it saves here) and no
+    larger; speed matters more than size for an image sent on every slider move."""
+    h, w, _ = rgba.shape
+    rows = np.zeros((h, 1 + 3 * w), np.uint8)  # a 0 before each row: "no filter"
+    rows[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
 
 
 class _Sliders:
