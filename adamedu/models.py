@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _check, optimizers
-from .trajectory import EXPLODED_LOSS, diverged_text, loss_exploded
+from .trajectory import EXPLODED_LOSS, diverged_text, loss_exploded, unchecked_step
 
 PROGRESS_AFTER_SECONDS = 2.0
 
@@ -39,7 +39,12 @@ class _Model:
                 raise ValueError(f"{name} would have shape {size}; every size must be >= 1")
         self.l2 = float(l2)
         self._shapes = shapes
-        self.n_params = sum(int(np.prod(s)) for _, s in shapes)
+        self._slices, start = [], 0  # (start, stop, shape) of each named array
+        for _, shape in shapes:
+            size = int(np.prod(shape))
+            self._slices.append((start, start + size, shape))
+            start += size
+        self.n_params = start
 
     def unpack(self, params):
         """The named arrays (views into ``params``), in order, e.g. ``W, b``."""
@@ -47,12 +52,11 @@ class _Model:
         if params.shape != (self.n_params,):
             raise ValueError(f"{self!r} needs a flat parameter vector of shape ({self.n_params},); "
                              f"got shape {params.shape}")
-        out, start = [], 0
-        for _, shape in self._shapes:
-            size = int(np.prod(shape))
-            out.append(params[start:start + size].reshape(shape))
-            start += size
-        return out
+        return self._unpack(params)
+
+    def _unpack(self, params):
+        """``unpack`` for a flat float64 vector already known to have ``n_params`` entries."""
+        return [params[start:stop].reshape(shape) for start, stop, shape in self._slices]
 
     def _check(self, X, y=None):
         X = np.asarray(X, dtype=np.float64)
@@ -78,8 +82,24 @@ class _Model:
         """Mean cross-entropy (plus the L2 penalty) on the rows ``X, y``; the value
         ``loss_and_grad`` returns, without computing the gradient."""
         X, y = self._check(X, y)
-        weights = [a for a in self.unpack(params) if a.ndim == 2]
-        return self._cross_entropy(_log_softmax(self.logits(params, X)), y) + self._penalty(weights)
+        return self._loss(self.unpack(params), X, y)
+
+    def _loss(self, arrays, X, y):
+        """``loss`` from the unpacked ``arrays`` and checked ``X, y`` (see ``_check``)."""
+        weights = [a for a in arrays if a.ndim == 2]
+        log_p = _log_softmax(self._logits(arrays, X))
+        return self._cross_entropy(log_p, y) + self._penalty(weights)
+
+    def logits(self, params, X):
+        """The class scores (one row per row of ``X``), before the softmax."""
+        arrays = self.unpack(params)
+        return self._logits(arrays, self._check(X))
+
+    def loss_and_grad(self, params, X, y):
+        """``(loss, grad)``: the loss (as ``loss``) and its gradient, a flat vector like
+        ``params``."""
+        X, y = self._check(X, y)
+        return self._loss_and_grad(self.unpack(params), X, y)
 
     def predict(self, params, X):
         """The most likely class for every row of ``X``."""
@@ -128,14 +148,14 @@ class SoftmaxRegression(_Model):
         W[...] = rng.normal(0.0, 0.01, W.shape)
         return params
 
-    def logits(self, params, X):
-        W, b = self.unpack(params)
-        return self._check(X) @ W + b
+    def _logits(self, arrays, X):
+        W, b = arrays
+        return X @ W + b
 
-    def loss_and_grad(self, params, X, y):
-        """``(loss, grad)``: mean cross-entropy + ``l2/2 |W|^2`` and its gradient."""
-        X, y = self._check(X, y)
-        W, b = self.unpack(params)
+    def _loss_and_grad(self, arrays, X, y):
+        """Mean cross-entropy + ``l2/2 |W|^2`` and its gradient, from the unpacked
+        ``arrays`` and checked ``X, y``."""
+        W, b = arrays
         loss, d = self._dlogits(X @ W + b, y)
         grad = np.concatenate([(X.T @ d + self.l2 * W).ravel(), d.sum(axis=0)])
         return loss + self._penalty([W]), grad
@@ -164,14 +184,14 @@ class MLP(_Model):
         W2[...] = rng.normal(0.0, np.sqrt(2.0 / self.n_hidden), W2.shape)
         return params
 
-    def logits(self, params, X):
-        W1, b1, W2, b2 = self.unpack(params)
-        return np.maximum(self._check(X) @ W1 + b1, 0.0) @ W2 + b2
+    def _logits(self, arrays, X):
+        W1, b1, W2, b2 = arrays
+        return np.maximum(X @ W1 + b1, 0.0) @ W2 + b2
 
-    def loss_and_grad(self, params, X, y):
-        """``(loss, grad)``: mean cross-entropy + ``l2/2 (|W1|^2 + |W2|^2)`` and its gradient."""
-        X, y = self._check(X, y)
-        W1, b1, W2, b2 = self.unpack(params)
+    def _loss_and_grad(self, arrays, X, y):
+        """Mean cross-entropy + ``l2/2 (|W1|^2 + |W2|^2)`` and its gradient, from the
+        unpacked ``arrays`` and checked ``X, y``."""
+        W1, b1, W2, b2 = arrays
         z = X @ W1 + b1
         a = np.maximum(z, 0.0)
         loss, d = self._dlogits(a @ W2 + b2, y)
@@ -277,20 +297,23 @@ def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None
     bar = _Progress(show, label, total if total is not None else "?")
 
     state = optimizer.init(params)
+    # X, y and params are checked above, and every grad is a float64 vector like params:
+    # the loop skips the checks of loss_and_grad and of the optimizer's step
+    fast_step = unchecked_step(optimizer)
     step_losses, diverged_at = [], None
     with np.errstate(all="ignore"):
         epoch_losses = [model.loss(params, X, y)]
         for step, idx in enumerate(batches, start=1):
-            loss, grad = model.loss_and_grad(params, X[idx], y[idx])
+            loss, grad = model._loss_and_grad(model._unpack(params), X[idx], y[idx])
             if loss_exploded(loss) or not np.all(np.isfinite(grad)):
                 diverged_at = step
                 break
-            new_params, new_state = optimizer.step(params, grad, state)
+            new_params, new_state = fast_step(params, grad, state)
             if not np.all(np.isfinite(new_params)):
                 diverged_at = step
                 break
             if per_epoch and step % per_epoch == 0:
-                epoch_loss = model.loss(new_params, X, y)
+                epoch_loss = model._loss(model._unpack(new_params), X, y)
                 if loss_exploded(epoch_loss):
                     diverged_at = step
                     break

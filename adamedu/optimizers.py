@@ -376,8 +376,8 @@ class Adam(_Optimizer):
 
     def _update(self, theta, grad, state):
         hp = self._hp
-        lr, beta1, beta2, eps, weight_decay = (hp[k] for k in ("lr", "beta1", "beta2", "eps",
-                                                               "weight_decay"))
+        lr, beta1, beta2, eps = hp["lr"], hp["beta1"], hp["beta2"], hp["eps"]
+        weight_decay = hp["weight_decay"]
         bias_correction = hp.get("bias_correction", True)
         t = state.t + 1
         if weight_decay != 0:

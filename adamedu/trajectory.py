@@ -112,6 +112,18 @@ def _bad(a):
     return "NaN" if np.isnan(a).any() else "infinite"
 
 
+def unchecked_step(optimizer):
+    """The step to call once the inputs are known to be good: ``optimizer.unchecked_step``.
+
+    Any object with init and step is an optimizer; ours also have unchecked_step (the
+    same arithmetic without the argument checks). A step replaced on the object itself
+    is the one to call.
+    """
+    if "step" in getattr(optimizer, "__dict__", {}):
+        return optimizer.step
+    return getattr(optimizer, "unchecked_step", optimizer.step)
+
+
 def run(optimizer, problem, start=None, steps=100, record_states=False, bound=None, label=None):
     """Run `steps` steps of `optimizer` on `problem` from `start`; return a `Trajectory`.
 
@@ -138,10 +150,7 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
             raise ValueError(f"the loss at the start point is {loss0}; start where it is finite.")
         points, losses = [theta], [loss0]
         state = optimizer.init(theta)
-        # Any object with init and step is an optimizer; ours also have unchecked_step
-        # (a step replaced on the object itself is the one to call)
-        fast_step = (optimizer.step if "step" in getattr(optimizer, "__dict__", {})
-                     else getattr(optimizer, "unchecked_step", optimizer.step))
+        fast_step = unchecked_step(optimizer)
         states = [state] if record_states else None
         diverged_at, reason = None, ""
         for k in range(1, steps + 1):

@@ -14,6 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER = ROOT / "tests" / "browser"
 
+# One BLAS thread per process: the suite runs two workers on two cores, each starting
+# notebook kernels, and OpenBLAS's threads on our small matrices only wait for each other
+# (lesson 06's two races: 5.8 s with them, 2.8 s without, on a busy machine).
+# The workers and their kernels inherit this environment.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 
 def _asked_for_browser(config):
     return any(BROWSER == a or BROWSER in a.parents
