@@ -33,6 +33,7 @@ PNG = base64.b64encode(
 
 
 def load_builder():
+    """tools/build_site.py, loaded when a test first needs it (not while pytest collects)."""
     if "build_site" not in sys.modules:
         spec = importlib.util.spec_from_file_location("build_site",
                                                       ROOT / "tools" / "build_site.py")
@@ -42,8 +43,10 @@ def load_builder():
     return sys.modules["build_site"]
 
 
-build_site = load_builder()
-explorer_data = sys.modules["explorer_data"]  # tools/explorer_data.py, which it imports
+def explorer_call(source):
+    """tools/explorer_data.py's explorer_call (the builder loads that module)."""
+    load_builder()
+    return sys.modules["explorer_data"].explorer_call(source)
 
 
 def pages_of(site):
@@ -256,7 +259,7 @@ def make_course(tmp_path, cells, exercise=True):
 
 
 def build(course, capsys):
-    code = build_site.main(["--root", str(course), "--out", str(course / "site"),
+    code = load_builder().main(["--root", str(course), "--out", str(course / "site"),
                             "--workers", "1"])  # a tiny course: no worker processes
     return code, soup_of(course / "site" / "notebooks" / "01_lesson.html"), capsys.readouterr()
 
@@ -277,7 +280,7 @@ def explorer_course(tmp_path_factory):
                          outputs=[widget_output(with_still=True)])
     cells = [new_markdown_cell("# Lesson"), cell, new_markdown_cell("Notice the path.")]
     course = make_course(tmp_path_factory.mktemp("course"), cells)
-    code = build_site.main(["--root", str(course), "--out", str(course / "site"),
+    code = load_builder().main(["--root", str(course), "--out", str(course / "site"),
                             "--workers", "1"])
     return course, code, soup_of(course / "site" / "notebooks" / "01_lesson.html")
 
@@ -349,7 +352,7 @@ def test_execute_runs_a_copy_and_leaves_the_committed_notebook_alone(tmp_path, c
     (course / "notebooks" / "00_welcome.ipynb").unlink()  # one lesson, one kernel to start
     lesson = course / "notebooks" / "01_lesson.ipynb"
     before = lesson.read_bytes()
-    code = build_site.main(["--root", str(course), "--out", str(course / "site"), "--execute"])
+    code = load_builder().main(["--root", str(course), "--out", str(course / "site"), "--execute"])
     assert code == 0
     page = soup_of(course / "site" / "notebooks" / "01_lesson.html")
     assert page.select_one(".jp-OutputArea pre").get_text().strip() == "42"
@@ -363,7 +366,7 @@ def test_rebuild_refuses_to_empty_a_folder_it_did_not_build(tmp_path):
     (course / "mine").mkdir()
     (course / "mine" / "notes.txt").write_text("keep me")
     with pytest.raises(SystemExit, match="not built by this tool"):
-        build_site.main(["--root", str(course), "--out", str(course / "mine")])
+        load_builder().main(["--root", str(course), "--out", str(course / "mine")])
     assert (course / "mine" / "notes.txt").read_text() == "keep me"
 
 
@@ -378,7 +381,7 @@ def explorer_cells():
     found = []
     for nb_path in LESSONS + EXERCISES:
         for cell in notebook(nb_path).cells:
-            call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+            call = explorer_call(cell.source) if cell.cell_type == "code" else None
             if call:
                 found.append((nb_path, cell, call))
     return found
@@ -392,7 +395,7 @@ def live_figure(site, nb_path, cell):
 
 
 def data_of(site, figure):
-    return build_site.read_data_script(site / "_static" / "explorers"
+    return load_builder().read_data_script(site / "_static" / "explorers"
                                        / f"{figure['data-explorer']}.js")
 
 
@@ -443,7 +446,7 @@ def test_each_explorer_becomes_a_live_figure_beside_its_still_image(site):
 def test_explorer_data_and_the_site_stay_within_budget(site):
     sizes = {p.name: p.stat().st_size for p in (site / "_static" / "explorers").glob("*.js")}
     assert sizes and max(sizes.values()) <= DATA_BUDGET, sizes
-    _, total = build_site.folder_size(site)
+    _, total = load_builder().folder_size(site)
     assert total <= SITE_BUDGET, f"the site is {total / 1e6:.1f} MB"
 
 
@@ -548,7 +551,7 @@ def test_a_tiny_course_gets_a_live_explorer(explorer_course):
     figure = page.select_one("figure.live")
     assert figure["data-still"] == page.select_one(".jp-OutputArea-child")["id"]
     assert figure.select_one(".live-plot svg")["aria-label"] == "Notice the path."
-    data = build_site.read_data_script(course / "site" / "_static" / "explorers"
+    data = load_builder().read_data_script(course / "site" / "_static" / "explorers"
                                        / f"{figure['data-explorer']}.js")
     (optimizer,) = data["optimizers"]
     assert [s["key"] for s in optimizer["sliders"]] == ["lr"]
