@@ -33,6 +33,7 @@ PNG = base64.b64encode(
 
 
 def load_builder():
+    """tools/build_site.py, loaded when a test first needs it (not while pytest collects)."""
     if "build_site" not in sys.modules:
         spec = importlib.util.spec_from_file_location("build_site",
                                                       ROOT / "tools" / "build_site.py")
@@ -42,8 +43,10 @@ def load_builder():
     return sys.modules["build_site"]
 
 
-build_site = load_builder()
-explorer_data = sys.modules["explorer_data"]  # tools/explorer_data.py, which it imports
+def explorer_call(source):
+    """tools/explorer_data.py's explorer_call (the builder loads that module)."""
+    load_builder()
+    return sys.modules["explorer_data"].explorer_call(source)
 
 
 def pages_of(site):
@@ -55,10 +58,22 @@ def soup_of(path):
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@functools.lru_cache(maxsize=None)
+def ids_of(path):
+    """The ids of a page's elements (what a link's #fragment can point at)."""
+    return {el["id"] for el in soup_of(path).find_all(id=True)}
+
+
+@functools.lru_cache(maxsize=None)
+def notebook(path):
+    """A committed notebook, read once (tests only read it)."""
+    return nbformat.read(path, as_version=4)
+
+
 def image_outputs(nb_path):
     """Figures a reader should see: PNG/JPEG outputs, and for a widget view with no still
     image beside it (e.g. `interact`), the images its Output widgets captured."""
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = notebook(nb_path)
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
 
     def captured(model_id):
@@ -80,7 +95,7 @@ def image_outputs(nb_path):
 
 
 def animation_outputs(nb_path):
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = notebook(nb_path)
     return sum(1 for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
                if 'class="animation"' in str(out.get("data", {}).get("text/html", "")))
 
@@ -108,7 +123,7 @@ def test_titles_come_from_each_notebooks_first_heading(site):
     home = soup_of(site / "index.html")
     titles = [a.get_text(" ", strip=True) for a in home.select(".syllabus a.lesson-title")]
     for nb, title in zip(LESSONS, titles):
-        first = nbformat.read(nb, as_version=4).cells[0].source.splitlines()[0]
+        first = notebook(nb).cells[0].source.splitlines()[0]
         assert first.startswith("#"), f"{nb.name} does not start with a heading"
         heading = re.sub(r"^#+\s*(\d+\s*[.:]\s+)?", "", first)  # listed beside its number
         assert " ".join(re.sub(r"[*_`]", " ", heading).split()) == " ".join(title.split()), nb.name
@@ -153,8 +168,8 @@ def test_every_internal_link_and_source_resolves(site):
             if not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {url}")
             elif parts.fragment and target.suffix == ".html":
-                ids = soup_of(target)  # as a browser looks: the id as written, or decoded
-                if not (ids.find(id=parts.fragment) or ids.find(id=unquote(parts.fragment))):
+                ids = ids_of(target)  # as a browser looks: the id as written, or decoded
+                if not {parts.fragment, unquote(parts.fragment)} & ids:
                     broken.append(f"{page.relative_to(site)}: {url} (no such anchor)")
     assert not broken, "\n".join(broken)
 
@@ -208,7 +223,7 @@ def test_widget_views_are_replaced_by_their_still_images(site):
             assert placeholder not in text, f"{page.relative_to(site)}: {placeholder}"
     for nb in LESSONS:
         page = soup_of(site / "notebooks" / f"{nb.stem}.html")
-        for cell in nbformat.read(nb, as_version=4).cells:
+        for cell in notebook(nb).cells:
             if any(WIDGET_VIEW in o.get("data", {}) for o in cell.get("outputs", [])):
                 shown = page.find(id=f"cell-id={cell.id}")
                 still = (".jp-OutputArea img, "  # the explorer's still image, or the
@@ -219,7 +234,7 @@ def test_widget_views_are_replaced_by_their_still_images(site):
 
 def test_math_is_left_for_the_local_mathjax(site):
     for nb in LESSONS:
-        text = "\n".join(c.source for c in nbformat.read(nb, as_version=4).cells
+        text = "\n".join(c.source for c in notebook(nb).cells
                          if c.cell_type == "markdown")
         if "$" not in text:
             continue
@@ -244,7 +259,7 @@ def make_course(tmp_path, cells, exercise=True):
 
 
 def build(course, capsys):
-    code = build_site.main(["--root", str(course), "--out", str(course / "site"),
+    code = load_builder().main(["--root", str(course), "--out", str(course / "site"),
                             "--workers", "1"])  # a tiny course: no worker processes
     return code, soup_of(course / "site" / "notebooks" / "01_lesson.html"), capsys.readouterr()
 
@@ -257,14 +272,24 @@ def widget_output(with_still):
     return new_output("display_data", data=data)
 
 
-def test_widget_view_gives_way_to_its_still_image(tmp_path, capsys):
-    cell = new_code_cell("# NBVAL_IGNORE_OUTPUT\nexplore('adam')",
+@pytest.fixture(scope="module")
+def explorer_course(tmp_path_factory):
+    """(folder, exit code, lesson page) of a tiny course whose lesson opens an explorer
+    (with a test marker) and shows its still image, followed by a caption."""
+    cell = new_code_cell('# NBVAL_IGNORE_OUTPUT\nexplore("adagrad", surface="quadratic", steps=20)',
                          outputs=[widget_output(with_still=True)])
-    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell,
-                                                 new_markdown_cell("Notice the path.")]), capsys)
+    cells = [new_markdown_cell("# Lesson"), cell, new_markdown_cell("Notice the path.")]
+    course = make_course(tmp_path_factory.mktemp("course"), cells)
+    code = load_builder().main(["--root", str(course), "--out", str(course / "site"),
+                            "--workers", "1"])
+    return course, code, soup_of(course / "site" / "notebooks" / "01_lesson.html")
+
+
+def test_widget_view_gives_way_to_its_still_image(explorer_course):
+    course, code, page = explorer_course
     assert code == 0
     img = page.select_one(".jp-OutputArea img")
-    assert (tmp_path / "site" / "notebooks" / img["src"]).read_bytes()[:4] == b"\x89PNG"
+    assert (course / "site" / "notebooks" / img["src"]).read_bytes()[:4] == b"\x89PNG"
     assert img["alt"] == "Notice the path."
     assert page.select_one(".figure-caption") is not None
     assert "VBox" not in page.get_text() and "NBVAL" not in page.get_text()
@@ -324,9 +349,10 @@ def test_links_point_at_pages_and_a_broken_link_fails_the_build(tmp_path, capsys
 
 def test_execute_runs_a_copy_and_leaves_the_committed_notebook_alone(tmp_path, capsys):
     course = make_course(tmp_path, [new_markdown_cell("# Lesson"), new_code_cell("print(6 * 7)")])
+    (course / "notebooks" / "00_welcome.ipynb").unlink()  # one lesson, one kernel to start
     lesson = course / "notebooks" / "01_lesson.ipynb"
     before = lesson.read_bytes()
-    code = build_site.main(["--root", str(course), "--out", str(course / "site"), "--execute"])
+    code = load_builder().main(["--root", str(course), "--out", str(course / "site"), "--execute"])
     assert code == 0
     page = soup_of(course / "site" / "notebooks" / "01_lesson.html")
     assert page.select_one(".jp-OutputArea pre").get_text().strip() == "42"
@@ -340,7 +366,7 @@ def test_rebuild_refuses_to_empty_a_folder_it_did_not_build(tmp_path):
     (course / "mine").mkdir()
     (course / "mine" / "notes.txt").write_text("keep me")
     with pytest.raises(SystemExit, match="not built by this tool"):
-        build_site.main(["--root", str(course), "--out", str(course / "mine")])
+        load_builder().main(["--root", str(course), "--out", str(course / "mine")])
     assert (course / "mine" / "notes.txt").read_text() == "keep me"
 
 
@@ -354,8 +380,8 @@ def explorer_cells():
     """(notebook, cell, explorer call) of every cell that opens an explorer."""
     found = []
     for nb_path in LESSONS + EXERCISES:
-        for cell in nbformat.read(nb_path, as_version=4).cells:
-            call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+        for cell in notebook(nb_path).cells:
+            call = explorer_call(cell.source) if cell.cell_type == "code" else None
             if call:
                 found.append((nb_path, cell, call))
     return found
@@ -369,7 +395,7 @@ def live_figure(site, nb_path, cell):
 
 
 def data_of(site, figure):
-    return build_site.read_data_script(site / "_static" / "explorers"
+    return load_builder().read_data_script(site / "_static" / "explorers"
                                        / f"{figure['data-explorer']}.js")
 
 
@@ -420,7 +446,7 @@ def test_each_explorer_becomes_a_live_figure_beside_its_still_image(site):
 def test_explorer_data_and_the_site_stay_within_budget(site):
     sizes = {p.name: p.stat().st_size for p in (site / "_static" / "explorers").glob("*.js")}
     assert sizes and max(sizes.values()) <= DATA_BUDGET, sizes
-    _, total = build_site.folder_size(site)
+    _, total = load_builder().folder_size(site)
     assert total <= SITE_BUDGET, f"the site is {total / 1e6:.1f} MB"
 
 
@@ -519,16 +545,13 @@ def test_an_explorer_call_the_explorer_rejects_keeps_its_still_image(tmp_path, c
     assert page.select_one("figure.live") is None and page.select_one(".jp-OutputArea img")
 
 
-def test_a_tiny_course_gets_a_live_explorer(tmp_path, capsys):
-    cell = new_code_cell('explore("adagrad", surface="quadratic", steps=20)',
-                         outputs=[widget_output(with_still=True)])
-    code, page, _ = build(make_course(tmp_path, [new_markdown_cell("# Lesson"), cell,
-                                                 new_markdown_cell("Notice the path.")]), capsys)
+def test_a_tiny_course_gets_a_live_explorer(explorer_course):
+    course, code, page = explorer_course
     assert code == 0
     figure = page.select_one("figure.live")
     assert figure["data-still"] == page.select_one(".jp-OutputArea-child")["id"]
     assert figure.select_one(".live-plot svg")["aria-label"] == "Notice the path."
-    data = build_site.read_data_script(tmp_path / "site" / "_static" / "explorers"
+    data = load_builder().read_data_script(course / "site" / "_static" / "explorers"
                                        / f"{figure['data-explorer']}.js")
     (optimizer,) = data["optimizers"]
     assert [s["key"] for s in optimizer["sliders"]] == ["lr"]

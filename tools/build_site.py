@@ -40,8 +40,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import nbformat
 from bs4 import BeautifulSoup
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import ExtractOutputPreprocessor
 from pygments.formatters import HtmlFormatter
 
@@ -160,12 +162,38 @@ def captured_outputs(state, model_id):
 
 
 LOG = logging.getLogger("adamedu.site")
-# nbconvert warns about images without alt text; Site.mark_captions gives them one.
-LOG.addFilter(lambda record: "Alternative text is missing" not in record.getMessage())
+
+
+class SoupExporter(HTMLExporter):
+    """nbconvert's HTMLExporter, returning the page as a BeautifulSoup instead of text.
+
+    HTMLExporter.from_notebook_node (nbconvert 7.17, pinned in requirements.txt) parses
+    the page it rendered to add alt text and tabindex, then returns it as text, which
+    the builder would parse again: this is its code, with the soup returned."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        html_text, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        soup = BeautifulSoup(html_text, "html.parser")
+        for elem in soup.select("img:not([alt])"):  # Site.mark_captions replaces this alt
+            elem.attrs["alt"] = NBCONVERT_ALT
+        for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):
+            elem.attrs["tabindex"] = "0"
+        for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
+            elem.attrs["tabindex"] = "0"
+        return soup, resources
 
 
 def make_exporter():
-    exporter = HTMLExporter(log=LOG, extra_template_basedirs=[str(SITE_SRC / "templates")],
+    exporter = SoupExporter(log=LOG, extra_template_basedirs=[str(SITE_SRC / "templates")],
                             template_name="adamedu",
                             exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(
@@ -191,7 +219,7 @@ class Site:
     def render(self, page, nb):
         nb = for_readers(nb)
         stem = page.source.stem
-        body, resources = self.exporter.from_notebook_node(
+        soup, resources = self.exporter.from_notebook_node(
             nb, resources={"unique_key": stem, "output_files_dir": f"{stem}_files",
                            "metadata": {"name": stem, "path": str(page.source.parent)}})
         page_dir = (self.out / page.rel).parent
@@ -199,7 +227,6 @@ class Site:
             target = page_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        soup = BeautifulSoup(body, "html.parser")
         self.read_title(page, soup)
         self.mark_captions(page, soup)
         self.fix_links(page, soup)

@@ -16,6 +16,9 @@ with adamedu.widgets, reads its starting settings through its public API (`value
 Trajectories come from `trajectory.run` and `counterexample.compare`, the functions the
 explorers call, and each setting's readout is written the way the explorer writes it
 (tests/test_site.py checks both against the kernel explorer on sampled grid points).
+A setting several explorers share is run once, for the most steps any of them asks: a
+run of fewer steps is the first steps of it (`first_steps`); explorers with the same
+surface and steps share one background.
 
 The data a page draws (tools/build_site.py writes it as base64 of zlib'd JSON): every
 array is stored as differences from the previous entry. Positions are integers in 1/Q of
@@ -31,6 +34,7 @@ PNG drawn with adamedu.plots; "boxes" gives each panel's box in its pixels
 [left, top, right, bottom], for the script to draw on.
 """
 import ast
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -149,13 +153,31 @@ def loss_fraction(losses, surface):
     return frac(np.clip(losses, low, high), low, high)
 
 
-def surface_run(job):
-    """Run one setting (in a worker process); return its data for the page."""
+def first_steps(traj, steps):
+    """The run `traj` would have been with `steps` steps. trajectory.run goes step by step
+    and each step ignores how many are left, so a shorter run is a prefix of a longer one:
+    the same run, or, when it failed after `steps`, its first `steps` steps."""
+    if traj.steps < steps:  # it diverged before
+        return traj
+    return dataclasses.replace(traj, points=traj.points[:steps + 1],
+                               losses=traj.losses[:steps + 1], diverged_at=None, reason="")
+
+
+def surface_runs(job):
+    """Run one setting (in a worker process) for its longest number of steps; return its
+    data for the page for each number of steps asked (explorers on the same surface with
+    more or fewer steps share one run)."""
     from adamedu import optimizers, surfaces, trajectory
-    name, hp, settings, surface_name, start, steps = job
+    name, hp, surface_name, start, steps = job
     surface = surfaces.get(surface_name)
     opt = optimizers.make(name, **hp)
-    traj = trajectory.run(opt, surface, start=start, steps=steps)
+    traj = trajectory.run(opt, surface, start=start, steps=max(steps))
+    runs = [first_steps(traj, n) for n in steps]
+    return [path_data(run, surface, readout_line(opt.label, hp, run)) for run in runs]
+
+
+def path_data(traj, surface, text):
+    """One run's data for the page."""
     idx = sample(traj.steps)
     pts = traj.points
     diverged = traj.diverged_at is not None
@@ -167,7 +189,7 @@ def surface_run(job):
         "l": deltas(loss_fraction(traj.losses[idx], surface)),
         "end": [int(frac(end[0], *surface.xlim)), int(frac(end[1], *surface.ylim))],
         "div": traj.diverged_at,
-        "text": readout_line(opt.label, settings, traj),
+        "text": text,
     }
 
 
@@ -213,10 +235,11 @@ def surface_background(surface, steps, path):
     return boxes, [round(fig.bbox.width), round(fig.bbox.height)]
 
 
-def compute_surface(ex, png_path, pool):
-    from adamedu import plots, surfaces, widgets
+def surface_jobs(ex):
+    """The runs a surface explorer's grid needs: (its optimizers' data, still without
+    runs, and one job (name, hp, surface, start, steps) per grid point, in grid order)."""
+    from adamedu import plots, widgets
     values = ex.values
-    surface = surfaces.get(values["surface"])
     steps, start = values["steps"], tuple(float(v) for v in values["start"])
     names = [k for k in values if k not in ("surface", "steps", "start")]
     labels = [t.label for t in ex.trajectories]
@@ -237,14 +260,37 @@ def compute_surface(ex, png_path, pool):
             hp = dict(settings)
             for s, i in zip(sliders, combo):
                 hp[s["key"]] = s["values"][i]
-            jobs.append((name, hp, hp, surface.name, start, steps))
-    results = list(pool.map(surface_run, jobs, chunksize=8))
-    k = 0
+            jobs.append((name, tuple(hp.items()), values["surface"], start, steps))
+    return optimizers_data, jobs
+
+
+def run_surface_jobs(jobs, pool):
+    """{job: its data} for the jobs of every surface explorer, each setting run once."""
+    steps = {}  # a setting (a job without its steps) -> the numbers of steps asked
+    for *setting, n in jobs:
+        steps.setdefault(tuple(setting), {})[n] = None
+    settings = [(name, dict(hp), surface, start, list(ns))
+                for (name, hp, surface, start), ns in steps.items()]
+    done = {}
+    for (name, hp, surface, start, ns), results in zip(
+            settings, pool.map(surface_runs, settings, chunksize=8)):
+        for n, data in zip(ns, results):
+            done[name, tuple(hp.items()), surface, start, n] = data
+    return done
+
+
+def compute_surface(ex, optimizers_data, jobs, runs, png_path, backgrounds):
+    """A surface explorer's data, from its `surface_jobs` and their `run_surface_jobs`."""
+    from adamedu import surfaces
+    values = ex.values
+    surface = surfaces.get(values["surface"])
+    steps, start = values["steps"], tuple(float(v) for v in values["start"])
+    results = (runs[job] for job in jobs)
     for opt in optimizers_data:
         for combo in opt.pop("grid"):
-            opt["runs"][",".join(map(str, combo))] = results[k]
-            k += 1
-    boxes, size = surface_background(surface, steps, png_path)
+            opt["runs"][",".join(map(str, combo))] = next(results)
+    boxes, size = background(backgrounds, (surface.name, steps), png_path,
+                             surface_background, surface, steps)
     low, high, log = loss_axis(surface)
     return {"kind": "surface", "title": surface.title, "steps": steps,
             "start": [int(frac(start[0], *surface.xlim)), int(frac(start[1], *surface.ylim))],
@@ -252,6 +298,16 @@ def compute_surface(ex, png_path, pool):
             "xlim": list(surface.xlim), "ylim": list(surface.ylim),
             "loss": {"low": low, "high": high, "log": log, "min": surface.min_loss},
             "readout": ex.readout, "optimizers": optimizers_data}
+
+
+def background(backgrounds, setting, path, draw, *args):
+    """Draw a background into `path` (draw(*args, path) returns its boxes and size), or
+    copy the one an explorer with the same setting drew (`backgrounds` keeps them)."""
+    if setting not in backgrounds:
+        backgrounds[setting] = *draw(*args, path), path.read_bytes()
+    boxes, size, png = backgrounds[setting]
+    path.write_bytes(png)
+    return boxes, size
 
 
 def dash(linestyle):
@@ -293,7 +349,7 @@ def envelope(x, buckets=MAX_POINTS * 2):
     return np.array([0] + t), np.r_[x[0], low], np.r_[x[0], high]
 
 
-def compute_online(ex, png_path, pool):
+def compute_online(ex, png_path, pool, backgrounds):
     from adamedu import widgets
     values = ex.values
     steps, lr = values["steps"], values["lr"]
@@ -324,7 +380,8 @@ def compute_online(ex, png_path, pool):
                 "r": deltas(frac(np.log10(regret), math.log10(REGRET_FLOOR), math.log10(top))),
                 "beta2": r.beta2})
         data_runs[f"{i},{j}"] = entry
-    boxes, size = online_background(steps, top, png_path)
+    boxes, size = background(backgrounds, ("online", steps, top), png_path,
+                             online_background, steps, top)
     styles = [_online_style(label) for label in ("Adam", "AMSGrad")]
     return {"kind": "online", "steps": steps, "lr": lr, "boxes": boxes, "size": size, "q": Q,
             "sliders": [Cs, beta2], "optimizers": styles, "regret": [REGRET_FLOOR, top],
@@ -383,29 +440,35 @@ def compute(calls, out_dir, workers=None):
     workers: processes for the runs (default WORKERS; 1 runs them in this process, for a
     caller whose cores are busy already, e.g. a test session on several workers)."""
     from adamedu import widgets
-    keys, out, seen = [], {}, {}
+    keys, explorers, seen = [], {}, {}
+    for name, args, kwargs in calls:
+        text = json.dumps([name, args, kwargs], sort_keys=True)
+        if text in seen:       # the same call again: the same explorer
+            keys.append(seen[text])
+            continue
+        surface = name == "explore"
+        try:
+            ex = (widgets.explore if surface else widgets.explore_counterexample)(
+                *args, **kwargs)
+        except (ValueError, TypeError) as err:
+            keys.append(ValueError(f"{name}(...) fails: {err}"))
+            continue
+        k = key("surface" if surface else "online", ex.values)
+        keys.append(k)
+        seen[text] = k
+        explorers.setdefault(k, (surface, ex))
+    plans = {k: surface_jobs(ex) for k, (surface, ex) in explorers.items() if surface}
+    out, backgrounds = {}, {}
     workers = WORKERS if workers is None else workers
     # spawn, not fork: the builder may run in a process with threads (a test session
     # driving a browser), and a forked child could inherit a held lock
     context = multiprocessing.get_context("spawn")
     with (ProcessPoolExecutor(max_workers=workers, mp_context=context) if workers > 1
           else _InProcess()) as pool:
-        for name, args, kwargs in calls:
-            text = json.dumps([name, args, kwargs], sort_keys=True)
-            if text in seen:       # the same call again: the same explorer
-                keys.append(seen[text])
-                continue
-            surface = name == "explore"
-            try:
-                ex = (widgets.explore if surface else widgets.explore_counterexample)(
-                    *args, **kwargs)
-            except (ValueError, TypeError) as err:
-                keys.append(ValueError(f"{name}(...) fails: {err}"))
-                continue
-            k = key("surface" if surface else "online", ex.values)
-            keys.append(k)
-            seen[text] = k
-            if k not in out:
-                out[k] = (compute_surface if surface else compute_online)(
-                    ex, out_dir / f"{k}.png", pool)
+        # every surface explorer's runs at once: a setting two explorers share runs once
+        runs = run_surface_jobs([job for _, jobs in plans.values() for job in jobs], pool)
+        for k, (surface, ex) in explorers.items():
+            png = out_dir / f"{k}.png"
+            out[k] = (compute_surface(ex, *plans[k], runs, png, backgrounds) if surface
+                      else compute_online(ex, png, pool, backgrounds))
     return keys, out
