@@ -157,7 +157,7 @@ INTERRUPT_GRACE = 5.0  # seconds a timed-out cell gets to stop after the interru
 
 # `python -c KERNEL_LAUNCHER -f CONNECTION_FILE`: ipykernel_launcher, with debugpy unimportable
 # while the kernel starts, so that ipykernel leaves its debugger out (0.15 s of CPU per
-# kernel, 28 %); the grader never debugs, and the student's code can import debugpy.
+# kernel, 28 %); nothing here debugs, and the code in the kernel can import debugpy.
 KERNEL_LAUNCHER = """
 import os, sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
@@ -169,6 +169,14 @@ app.initialize()
 del sys.modules["debugpy"]
 app.start()
 """
+
+
+def without_debugger(cmd):
+    """The kernel command cmd with KERNEL_LAUNCHER in place of ``-m ipykernel_launcher``
+    (any other command as it is)."""
+    if cmd[1:3] == ["-m", "ipykernel_launcher"]:
+        return [cmd[0], "-c", KERNEL_LAUNCHER, *cmd[3:]]
+    return list(cmd)
 
 
 def worker(job_path):
@@ -188,17 +196,19 @@ def worker(job_path):
     deadline = time.monotonic() + job["total_timeout"]
     km = KernelManager(kernel_name="python3", transport="ipc",
                        ip=str(Path(job["runtime"]) / "kernel"))
-    if km.kernel_spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
-        km.kernel_spec.argv[1:3] = ["-c", KERNEL_LAUNCHER]
+    km.kernel_spec.argv = without_debugger(km.kernel_spec.argv)
     grace = job.get("interrupt_grace", INTERRUPT_GRACE)
-    # the kernel inherits this process's environment, set by the grader (and its marker)
+    # the kernel inherits this process's environment, set by the grader (and its marker);
+    # its tracebacks are thrown away: plain ones spare the first failing cell 0.2 s (the
+    # default mode imports stack_data and pygments), and a cell's status is the same
     with open(os.devnull, "wb") as devnull:
         km.start_kernel(cwd=job["workdir"], env=dict(os.environ), stdin=None,
-                        stdout=devnull, stderr=devnull)
+                        stdout=devnull, stderr=devnull,
+                        extra_arguments=["--InteractiveShell.xmode=Plain"])
     kc = km.client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=60)
+        wait_for_ready(km, kc, timeout=60)
         for i, cell in enumerate(cells):
             if time.monotonic() >= deadline:
                 status[i:] = ["total time limit reached before this cell"] * (len(cells) - i)
@@ -214,6 +224,27 @@ def worker(job_path):
     tmp = Path(job["status"]).with_suffix(".tmp")
     tmp.write_text(json.dumps(status), encoding="utf-8")
     os.replace(tmp, job["status"])
+
+
+def wait_for_ready(km, kc, timeout):
+    """Return when the kernel answers kernel_info (asked again every second), as
+    kc.wait_for_ready does, without its final wait for 0.2 s of quiet on the output channel:
+    outputs are thrown away here."""
+    from queue import Empty
+
+    end = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        asked = time.monotonic()
+        while time.monotonic() - asked < 1:
+            try:
+                if kc.get_shell_msg(timeout=0.1)["msg_type"] == "kernel_info_reply":
+                    return
+            except Empty:
+                if not km.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info") from None
+        if time.monotonic() > end:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
 
 def run_cell(km, kc, source, cell_timeout, deadline, grace=INTERRUPT_GRACE):
