@@ -8,7 +8,8 @@ killed mid-run and resumed. The unit tests at the bottom need no kernel.
 
 The short timeouts fit: a perfect submission's slowest cell takes 0.4 s (huge_output's
 30 MB print) on a loaded 2-core machine, against --cell-timeout 3; a busy loop stops at
-once on the interrupt, against the 2 s grace (INTERRUPT_GRACE) the fixture gives it.
+once on the interrupt, against the 2 s grace (harness.INTERRUPT_GRACE, 5 s when grading)
+the fixture gives it.
 """
 import contextlib
 import hashlib
@@ -571,6 +572,17 @@ def test_call_answer_records_what_the_scorer_judges(tmp_path):
         assert judge.judge(answer, case, outcome) is None
     harness.call_answer({}, dict(spec, kind="value", lookup="X"))
     assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"missing": True}}
+
+
+def test_kernels_start_through_the_launcher_without_the_debugger():
+    spec = ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    assert harness.without_debugger(spec) == ["/usr/bin/python3", "-c", harness.KERNEL_LAUNCHER,
+                                              "-f", "{connection_file}"]
+    assert spec[1] == "-m"  # the kernelspec's own list is left as it was
+    other = ["julia", "-i", "kernel.jl", "{connection_file}"]
+    assert harness.without_debugger(other) == other
+    assert 'sys.modules["debugpy"] = None' in harness.KERNEL_LAUNCHER
+    assert 'del sys.modules["debugpy"]' in harness.KERNEL_LAUNCHER  # importable by students
 
 
 def test_harness_cell_runs_the_module_in_a_private_namespace(tmp_path):
