@@ -2,8 +2,14 @@
 
 The whole corpus is graded ONCE per session (-j 2, short timeouts, in the sandbox when
 bubblewrap works here); each test reads the records. A second, small batch runs the
-attacks without the sandbox (the fallback must still end every process), a third is
+attacks without the sandbox (the fallback must still end every process); it mostly waits
+on a timeout, so it is graded in a subprocess while the first batch runs. A third is
 killed mid-run and resumed. The unit tests at the bottom need no kernel.
+
+The short timeouts fit: a perfect submission's slowest cell takes 0.4 s (huge_output's
+30 MB print) on a loaded 2-core machine, against --cell-timeout 3; a busy loop stops at
+once on the interrupt, against the 2 s grace (harness.INTERRUPT_GRACE, 5 s when grading)
+the fixture gives it.
 """
 import contextlib
 import hashlib
@@ -15,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -66,10 +73,27 @@ def _alive(needle):
 EXERCISES = ["--exercises", str(ROOT / "exercises")]
 
 
-def _grade(args):
-    with contextlib.redirect_stderr(io.StringIO()) as err:
+class _Log(io.StringIO):
+    """The grader's stderr, remembering when each piece was written (a row's line is
+    printed as soon as it is graded)."""
+
+    def __init__(self):
+        super().__init__()
+        self.at = []
+
+    def write(self, text):
+        self.at.append((time.monotonic(), text))
+        return super().write(text)
+
+    def when(self, needle):
+        return next(t for t, text in self.at if needle in text)
+
+
+def _grade(args, log=None):
+    log = log or _Log()
+    with contextlib.redirect_stderr(log):
         code = grade.main([str(a) for a in args] + EXERCISES)
-    return code, err.getvalue()
+    return code, log.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -89,25 +113,30 @@ def _targets(base, subs, out):
 
 
 @pytest.fixture(scope="session")
-def batch(workspace):
+def batch(workspace, fallback_started):
+    """The corpus graded; the fallback batch, started first, has ended too."""
     base = workspace / "main"
     subs, out = base / "submissions", base / "out"
     out.mkdir(parents=True)
     targets = _targets(base, subs, out)
     expected = corpus.build(subs, targets)
     before, repo_before = _state(subs), _tree_hash()
-    cwd = os.getcwd()
+    cwd, log = os.getcwd(), _Log()
     os.chdir(out)  # the vandal writes relative paths: they must not land here either
     try:
-        code, err = _grade([subs, "-j", "2", "--cell-timeout", "5", "--total-timeout", "60",
-                            "--out", out / "gradebook.csv", "--json", out / "grades.json",
-                            "--sandbox", "require" if BWRAP or REQUIRED else "off"])
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(harness, "INTERRUPT_GRACE", 2.0)
+            code, err = _grade([subs, "-j", "2", "--cell-timeout", "3", "--total-timeout", "60",
+                                "--out", out / "gradebook.csv", "--json", out / "grades.json",
+                                "--sandbox", "require" if BWRAP or REQUIRED else "off"], log)
     finally:
         os.chdir(cwd)
+    fallback_started["wait"]()
     data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
     return dict(code=code, records={Path(r["file"]).name: r for r in data["records"]},
                 data=data, expected=expected, subs=subs, out=out, before=before,
-                repo_before=repo_before, stderr=err, ended=time.monotonic(), targets=targets,
+                repo_before=repo_before, stderr=err, targets=targets,
+                daemon_row_ended=log.when(f"{os.sep}daemon_ex05.ipynb: "),
                 gradebook=(out / "gradebook.csv").read_bytes())
 
 
@@ -168,9 +197,15 @@ def test_sandbox_keeps_files_outside_and_the_gradebook_safe(batch):
     assert "sandbox: bubblewrap." in batch["stderr"]
 
 
+def _wait_for_a_surviving_daemon(row_ended):
+    """The daemon starts while its row is graded: had it survived the row, it would have
+    written DAEMON_DELAY later (0.5 s more for its own start)."""
+    time.sleep(max(0.0, row_ended + corpus.DAEMON_DELAY + 0.5 - time.monotonic()))
+
+
 def test_nothing_a_submission_started_outlives_its_row(batch):
     assert _alive(corpus.DAEMON_MARK) == []
-    time.sleep(max(0.0, batch["ended"] + corpus.DAEMON_DELAY + 0.5 - time.monotonic()))
+    _wait_for_a_surviving_daemon(batch["daemon_row_ended"])
     assert b"forged" not in (batch["out"] / "gradebook.csv").read_bytes()
     if BWRAP:
         assert Path(batch["targets"].canary).read_text(encoding="utf-8") == "untouched"
@@ -241,8 +276,9 @@ def test_the_grader_agrees_with_each_check_cell(batch, tmp_path):
 # ---------------------------------------------------------------- without the sandbox
 
 @pytest.fixture(scope="session")
-def fallback(workspace):
-    """The daemon and the planted module with --sandbox off, and a slow submission."""
+def fallback_started(workspace):
+    """The daemon and the planted module with --sandbox off, and a slow submission: graded
+    by `python -m adamedu.course.grade` in a subprocess, started here, not waited for."""
     base = workspace / "fallback"
     subs, out = base / "submissions", base / "out"
     out.mkdir(parents=True)
@@ -254,12 +290,33 @@ def fallback(workspace):
         if cell.get("id") == "answer-rmsprop_step":
             cell["source"] = "import time\ntime.sleep(30)\n" + "".join(cell["source"])
     (subs / "slow_ex04.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    code, err = _grade([subs, "-j", "2", "--cell-timeout", "20", "--total-timeout", "6",
-                        "--out", out / "gradebook.csv", "--json", out / "grades.json",
-                        "--sandbox", "off"])
+    args = [subs, "-j", "2", "--cell-timeout", "20", "--total-timeout", "6",
+            "--out", out / "gradebook.csv", "--json", out / "grades.json", "--sandbox", "off"]
+    with open(base / "stderr.txt", "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "adamedu.course.grade",
+                                 *map(str, args + EXERCISES)], cwd=base, stdout=err, stderr=err,
+                                env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    started = dict(proc=proc, expected=expected, targets=targets, out=out)
+
+    def note_the_end():
+        proc.wait()
+        started["ended"] = time.monotonic()
+    waiter = threading.Thread(target=note_the_end, daemon=True)
+    waiter.start()
+    started["wait"] = lambda: waiter.join(timeout=300) or proc.returncode
+    yield started
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def fallback(fallback_started):
+    code, out = fallback_started["wait"](), fallback_started["out"]
     data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
-    return dict(code=code, stderr=err, expected=expected, targets=targets, out=out,
-                records={r["file"]: r for r in data["records"]}, ended=time.monotonic())
+    return dict(fallback_started, code=code,
+                stderr=(out.parent / "stderr.txt").read_text(encoding="utf-8"),
+                records={r["file"]: r for r in data["records"]})
 
 
 def test_fallback_says_what_is_not_isolated(fallback):
@@ -274,7 +331,7 @@ def test_fallback_ends_daemons_and_keeps_the_worker_unhijacked(fallback):
     assert not recs["planted_ex05.ipynb"]["graded"]
     assert "the notebook runner failed twice" in recs["planted_ex05.ipynb"]["error"]
     assert _alive(corpus.DAEMON_MARK) == []
-    time.sleep(max(0.0, fallback["ended"] + corpus.DAEMON_DELAY + 0.5 - time.monotonic()))
+    _wait_for_a_surviving_daemon(fallback["ended"])
     assert Path(fallback["targets"].canary).read_text(encoding="utf-8") == "untouched"
     assert b"forged" not in (fallback["out"] / "gradebook.csv").read_bytes()
 
@@ -309,7 +366,7 @@ def test_a_killed_run_keeps_its_rows_and_resume_grades_the_rest(tmp_path):
     proc.wait()
     kept = gradebook.load_records(out=out / "g.csv")
     assert 1 <= len(kept) < 3
-    code, err = _grade([*args, "--resume"])
+    code, err = _grade([*args, "--resume", "-j", "2"])
     assert code == 0  # a graded zero (c: untouched) is still graded
     assert f"resuming: {len(kept)} already graded, {3 - len(kept)} to grade" in err
     final = gradebook.load_records(out=out / "g.csv")
@@ -515,6 +572,17 @@ def test_call_answer_records_what_the_scorer_judges(tmp_path):
         assert judge.judge(answer, case, outcome) is None
     harness.call_answer({}, dict(spec, kind="value", lookup="X"))
     assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"missing": True}}
+
+
+def test_kernels_start_through_the_launcher_without_the_debugger():
+    spec = ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    assert harness.without_debugger(spec) == ["/usr/bin/python3", "-c", harness.KERNEL_LAUNCHER,
+                                              "-f", "{connection_file}"]
+    assert spec[1] == "-m"  # the kernelspec's own list is left as it was
+    other = ["julia", "-i", "kernel.jl", "{connection_file}"]
+    assert harness.without_debugger(other) == other
+    assert 'sys.modules["debugpy"] = None' in harness.KERNEL_LAUNCHER
+    assert 'del sys.modules["debugpy"]' in harness.KERNEL_LAUNCHER  # importable by students
 
 
 def test_harness_cell_runs_the_module_in_a_private_namespace(tmp_path):

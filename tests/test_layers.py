@@ -62,7 +62,8 @@ def installed(tmp_path_factory):
 
     The venv sees this environment's site-packages (numpy, nbformat, and setuptools, the
     build backend, from requirements.txt) through a .pth file, so nothing is downloaded;
-    adamedu itself is installed into the venv's own site-packages."""
+    adamedu itself is installed into the venv's own site-packages (not byte-compiled: its
+    modules are imported once or twice)."""
     base = tmp_path_factory.mktemp("installed")
     src = base / "src"
     shutil.copytree(ROOT / "adamedu", src / "adamedu",
@@ -78,7 +79,7 @@ def installed(tmp_path_factory):
     outer = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
     Path(purelib, "outer-environment.pth").write_text("\n".join(outer) + "\n")
     proc = _run(python, ["-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                         "--disable-pip-version-check", str(src)], base)
+                         "--no-compile", "--disable-pip-version-check", str(src)], base)
     assert proc.returncode == 0, proc.stderr
     work = base / "work"  # outside the repository
     work.mkdir()

@@ -6,9 +6,19 @@ notebooks), `tools/build_site.py --execute` (the book) and `tests/test_exercises
 from pathlib import Path
 
 import nbformat
+from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
 
+from adamedu.course.harness import without_debugger
+
 KERNEL = "python3"  # the kernelspec every committed notebook names
+
+
+class _KernelManager(AsyncKernelManager):
+    """Starts the kernelspec's ipykernel without its debugger (`harness.KERNEL_LAUNCHER`)."""
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return without_debugger(super().format_kernel_cmd(extra_arguments))
 
 
 def execute(nb, cwd, timeout=600, record_timing=False):
@@ -18,10 +28,12 @@ def execute(nb, cwd, timeout=600, record_timing=False):
     own folder, so relative paths work as in JupyterLab); `timeout` is per cell, in
     seconds; `record_timing` stores each cell's start and end times in its metadata.
     A cell that raises stops the run with nbclient's `CellExecutionError`, which names
-    the cell and shows the traceback.
+    the cell and shows the traceback. The kernel runs without ipykernel's debugger and is
+    stopped at once when the last cell is done (its outputs are in by then).
     """
     NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, record_timing=record_timing,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+                   resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
+                   kernel_manager_class=_KernelManager).execute()
     return nb
 
 

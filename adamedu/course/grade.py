@@ -389,6 +389,7 @@ def _execute(cells, tmp, run, results_dir, opts, box):
         workdir = tmp / f"work{attempt}"
         workdir.mkdir()
         job = {"cells": cells, "workdir": str(workdir), "cell_timeout": opts.cell_timeout,
+               "interrupt_grace": harness.INTERRUPT_GRACE,
                "total_timeout": opts.total_timeout, "status": str(status_path),
                "runtime": str(run), "nproc": sandbox.NPROC if box.bwrap else 0}
         job_path = tmp / f"job{attempt}.json"
