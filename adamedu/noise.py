@@ -20,6 +20,7 @@ import io
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import _check, data, optimizers, plots, trajectory
@@ -287,6 +288,7 @@ class NoiseExplorer:
         self._readout = W.HTML()
         self.widget = W.VBox([self._slider, self.image, self._readout])
         self.figure = Figure(figsize=(6.0, 3.2), dpi=80, layout="constrained")
+        FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes between redraws
         self._ax = self.figure.subplots()
         self._slider.observe(self._listener, names="value")
         self.set(sigma=sigma)

@@ -92,12 +92,12 @@ def test_adams_first_moment_has_that_variance():
 
 
 def _stationary_loss(lr, h, sigma, mu):
-    """E[h theta**2 / 2] from iterating the covariance of (theta, buffer) to convergence."""
+    """E[h theta**2 / 2] at the fixed point of the covariance recursion of (theta, buffer),
+    P = A P A^T + c c^T, solved as the linear system (I - A (x) A) vec(P) = vec(c c^T)
+    (what iterating it to convergence gives, without 20,000 iterations)."""
     A = np.array([[1 - lr * h, -lr * mu], [h, mu]])
     c = np.array([-lr * sigma, sigma])
-    P = np.zeros((2, 2))
-    for _ in range(20_000):
-        P = A @ P @ A.T + np.outer(c, c)
+    P = np.linalg.solve(np.eye(4) - np.kron(A, A), np.outer(c, c).ravel()).reshape(2, 2)
     return 0.5 * h * P[0, 0]
 
 

@@ -53,6 +53,26 @@ def displayed(ex):
     return data
 
 
+def kept(name, make, **built_with):
+    """Fixture `name`: one explorer `make()` for this module's tests that change it only
+    with set() (building one costs a full draw). After each test, set(**built_with) puts
+    it back as built, checked to be like a new one (values, readout and image), so that
+    a test that fails leaves nothing behind for the next."""
+    @pytest.fixture(scope="module", name=f"_{name}_built")
+    def built():
+        ex = make()
+        return ex, ex.values, ex.readout, ex.png
+
+    @pytest.fixture(name=name)
+    def explorer(request):
+        ex, values, readout, png = request.getfixturevalue(f"_{name}_built")
+        yield ex
+        if ex.values != values or ex.readout != readout:
+            ex.set(**built_with)
+        assert (ex.values, ex.readout, ex.png) == (values, readout, png)
+    return built, explorer
+
+
 def test_set_updates_readout_values_and_image():
     ex = explore("adam", surface="quadratic")
     png, readout = ex.png, ex.readout
@@ -204,6 +224,11 @@ def test_a_surface_object_is_accepted_and_listed():
     assert ex.surface is narrow
 
 
+_adam_rosenbrock, adam_rosenbrock = kept(
+    "adam_rosenbrock", lambda: explore("adam", surface="rosenbrock"), surface="rosenbrock",
+    steps=100, start=None, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True)
+
+
 @pytest.mark.parametrize("values, note", [
     ({"lr": 100}, "lr=100 is outside the slider's range [0.0001, 10]; using 10"),
     ({"lr": 0}, "lr=0 is outside the slider's range [0.0001, 10] (the slider is logarithmic: "
@@ -213,8 +238,8 @@ def test_a_surface_object_is_accepted_and_listed():
     ({"start": (9.0, 0.5)}, "start x=9 is outside the slider's range [-2, 2] of the plotted "
                             "window; using 2"),
 ])
-def test_out_of_range_values_are_clamped_and_explained(values, note):
-    ex = explore("adam", surface="rosenbrock")
+def test_out_of_range_values_are_clamped_and_explained(values, note, adam_rosenbrock):
+    ex = adam_rosenbrock
     ex.set(**values)
     assert f"note: {note}" in ex.readout
     ex.set(lr=0.1)  # the next change clears the note
@@ -239,8 +264,9 @@ def test_clamped_value_is_what_runs():
     ({"surface": "nope"}, "unknown surface 'nope'"),
     ({"adam": {"alpha": 0.9}}, "adam has no hyperparameter 'alpha'"),
 ])
-def test_invalid_values_raise_a_clear_error_and_change_nothing(values, message):
-    ex = explore("adam", surface="rosenbrock")
+def test_invalid_values_raise_a_clear_error_and_change_nothing(values, message,
+                                                             adam_rosenbrock):
+    ex = adam_rosenbrock
     before, png = ex.values, ex.png
     with pytest.raises(ValueError, match=message):
         ex.set(**{"beta1": 0.5, **values})
@@ -355,12 +381,16 @@ def test_online_extremes_give_a_plot_and_a_message(values):
         assert -1 <= x <= 1 and np.isfinite(regret)
 
 
+_online_100, online_100 = kept("online_100", lambda: explore_counterexample(steps=100),
+                               C=3.0, beta2=None, steps=100)
+
+
 @pytest.mark.parametrize("values, note", [
     ({"C": 50}, "C=50 is outside the slider's range [2.5, 20]; using 20"),
     ({"steps": 20000}, "steps=20000 is outside the slider's range [3, 10000]; using 10000"),
 ])
-def test_online_out_of_range_values_are_clamped_and_explained(values, note):
-    ex = explore_counterexample(steps=100)
+def test_online_out_of_range_values_are_clamped_and_explained(values, note, online_100):
+    ex = online_100
     ex.set(**values)
     assert f"note: {note}" in ex.readout
     ex.set(C=3)
@@ -382,8 +412,9 @@ def test_online_values_between_the_stops_are_added_to_the_sliders():
     ({"steps": 2.5}, "steps must be a whole number"),
     ({"lr": 0.1}, "unknown setting 'lr'"),
 ])
-def test_online_invalid_values_raise_a_clear_error_and_change_nothing(values, message):
-    ex = explore_counterexample(steps=100)
+def test_online_invalid_values_raise_a_clear_error_and_change_nothing(values, message,
+                                                                    online_100):
+    ex = online_100
     before, png = ex.values, ex.png
     with pytest.raises(ValueError, match=message):
         ex.set(**{"beta2": 0.5, **values})
@@ -400,8 +431,8 @@ def test_online_failing_update_from_a_slider_shows_a_message_not_a_traceback(mon
     assert "could not update: boom" in shown_readout(ex)
 
 
-def test_online_display_bundle_holds_the_widget_the_still_image_and_the_readout():
-    ex = explore_counterexample(steps=100)
+def test_online_display_bundle_holds_the_widget_the_still_image_and_the_readout(online_100):
+    ex = online_100
     bundle = displayed(ex)
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
     assert base64.b64decode(bundle["image/png"]) == ex.still_png()
@@ -581,7 +612,7 @@ def test_a_value_given_in_code_is_a_stop_of_the_log_slider():
     assert (lr.min, lr.max) == (np.log10(LR_RANGE[0]), np.log10(LR_RANGE[1]))
 
 
-def test_a_path_that_leaves_the_window_is_reported():
+def test_a_path_that_leaves_the_window_is_reported(adam_rosenbrock):
     ex = explore("adam", surface="rosenbrock", lr=10, beta2=0.5)
     (traj,) = ex.trajectories
     assert traj.diverged_at is None
@@ -589,7 +620,7 @@ def test_a_path_that_leaves_the_window_is_reported():
     assert f"ends off-screen at ({x:.3g}, {y:.3g})" in ex.readout[1]
     assert "the loss rises above the loss panel's top" in ex.readout[1]
     assert not any("off-screen" in line or "panel's top" in line
-                   for line in explore("adam", surface="rosenbrock").readout)
+                   for line in adam_rosenbrock.readout)
 
 
 def test_compare_mode_tabs_have_room_for_their_titles():
