@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import plots, trajectory
-from adamedu.widgets._sliders import _WIDTH, _png
+from adamedu.widgets._sliders import _WIDTH, _png, _share_mathtext
 
 LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
@@ -71,6 +71,7 @@ class _PathFigure:
         self._layout_rect = (0, strip, 1, 1 - strip)
         self._max_steps = max_steps
         self._canvas = FigureCanvasAgg(fig)
+        _share_mathtext(self._canvas)
         w_px, h_px = self._canvas.get_width_height()
         self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * 80))
         image.layout = W.Layout(width=f"{w_px}px", height=f"{self._panel_px}px")
@@ -192,6 +193,7 @@ class _PathFigure:
         if positions is None:
             for a in axes:
                 a.set_position(a.get_subplotspec().get_position(self.figure))
+                a.set_in_layout(True)  # set_position took it out of the layout
             self.figure.set_layout_engine("constrained", rect=self._layout_rect)
             self._canvas.draw()
             self.figure.set_layout_engine("none")

@@ -16,6 +16,15 @@ import numpy as np
 from adamedu import _check
 
 _WIDTH = 8.0  # inches at dpi 80: every explorer's figure
+# One mathtext parser per renderer type for every explorer: a parser caches its parses
+# (the log axes' tick labels, 10^{-3} ...), and a new figure's renderer starts with its own.
+_PARSERS = {}
+
+
+def _share_mathtext(canvas):
+    """Give the canvas's renderer the explorers' shared mathtext parser."""
+    renderer = canvas.get_renderer()
+    renderer.mathtext_parser = _PARSERS.setdefault(type(renderer), renderer.mathtext_parser)
 
 
 def _fmt(value):

@@ -9,7 +9,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import _check, counterexample, plots
-from adamedu.widgets._sliders import _WIDTH, _clamp, _fmt, _png, _rate, _Sliders, _whole
+from adamedu.widgets._sliders import (
+    _WIDTH,
+    _clamp,
+    _fmt,
+    _png,
+    _rate,
+    _share_mathtext,
+    _Sliders,
+    _whole,
+)
 
 ONLINE_C_RANGE = (2.5, 20.0)
 ONLINE_STEPS_RANGE = (3, 10000)
@@ -21,11 +30,6 @@ _REGRET_FLOOR = 1e-3
 # out costs as much as a full draw, and explorers with the same axis limits lay out alike.
 _LAYOUTS = {}
 _LAYOUTS_KEPT = 32
-# One mathtext parser per renderer type for every explorer: a parser caches its parses
-# (the log axes' tick labels, 10^{-3} ...), and a new figure's renderer starts with its own.
-_PARSERS = {}
-
-
 def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
     """Sliders for Reddi et al.'s online problem (`adamedu.counterexample`): Adam against
     AMSGrad with beta1 = 0, learning rate ``lr / sqrt(t)``, from x = 0.
@@ -143,8 +147,7 @@ class OnlineExplorer(_Sliders):
         carry each run's final x and average regret."""
         self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
-        renderer = self._canvas.get_renderer()
-        renderer.mathtext_parser = _PARSERS.setdefault(type(renderer), renderer.mathtext_parser)
+        _share_mathtext(self._canvas)
         self._layout = self.figure.get_layout_engine()
         self.figure.set_layout_engine("none")  # laid out again only when limits change
         self._bg_key = None
