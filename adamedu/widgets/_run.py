@@ -134,8 +134,11 @@ class _LookAhead:
         return None if self._dropped else _run(*args)
 
     def result(self):
-        """The trajectory, or None if computing it failed (the caller reruns and sees why)."""
+        """The trajectory, or None if it has not started (it waits behind another one) or
+        failed: then the caller runs it itself (and sees why it fails)."""
         self._go.set()
+        if self._future.cancel():
+            return None
         return self._future.result() if self._future.exception() is None else None
 
     def drop(self):
