@@ -20,6 +20,7 @@ LR5 = {"gd": 0.002, "momentum": 0.001, "adagrad": 1.0, "rmsprop": 0.01, "adam": 
 @pytest.fixture
 def runs(monkeypatch):
     """Every trajectory the explorers compute: (thread name, settings)."""
+    run_module._AHEAD.submit(lambda: None).result()  # earlier tests' look-aheads are done
     seen = []
     real = run_module._run
 
@@ -27,7 +28,8 @@ def runs(monkeypatch):
         seen.append((threading.current_thread().name, name, dict(hp)))
         return real(name, hp, *args)
     monkeypatch.setattr(run_module, "_run", spy)
-    return seen
+    yield seen
+    run_module._AHEAD.submit(lambda: None).result()
 
 
 def slider(ex, name, p):
@@ -88,18 +90,23 @@ def test_stepping_a_slider_takes_the_look_ahead_and_shows_what_set_shows(runs):
     assert ex.readout == fresh.readout
 
 
-def test_a_move_that_turns_back_is_computed_and_still_shows_what_set_shows(runs):
+def test_a_move_back_takes_the_previous_run_and_a_jump_is_computed(runs):
     ex = lesson05()
     lr = slider(ex, "adam", "lr")
     e = math.log10(lr.value)
     lr.value = browser_value(e - lr.step)
     wait_for_look_ahead(runs, 1)  # it ran e - 2 steps
     before = len(runs)
-    lr.value = browser_value(e)  # back the other way: not what was run ahead
-    assert [t for t, _, _ in runs[before:before + 1]] == ["MainThread"]
+    lr.value = browser_value(e)  # back where it was: the run before, kept
+    assert runs[before:] == []
     fresh = lesson05()
+    assert ex.png == fresh.png and ex.readout == fresh.readout
+    wait_for_look_ahead(runs, 2)  # it ran e + 1 step
+    before = len(runs)
+    lr.value = browser_value(e + 3 * lr.step)  # neither run ahead nor kept
+    assert [t for t, _, _ in runs[before:before + 1]] == ["MainThread"]
     fresh.set(adam={"lr": ex.values["adam"]["lr"]})
-    assert ex.png == fresh.png
+    assert ex.png == fresh.png and ex.readout == fresh.readout
 
 
 def test_a_selection_slider_runs_its_next_option_ahead(runs):
@@ -119,6 +126,7 @@ def test_a_selection_slider_runs_its_next_option_ahead(runs):
 
 
 def test_a_failed_look_ahead_is_computed_again_on_the_spot(monkeypatch):
+    run_module._AHEAD.submit(lambda: None).result()  # earlier tests' look-aheads are done
     real = run_module._run
     threads = []
 
@@ -132,6 +140,10 @@ def test_a_failed_look_ahead_is_computed_again_on_the_spot(monkeypatch):
     lr = slider(ex, "adam", "lr")
     e = math.log10(lr.value)
     lr.value = browser_value(e + lr.step)
+    end = time.monotonic() + 10
+    while threads[-1] == "MainThread":  # until the look-ahead has run (and failed)
+        assert time.monotonic() < end, "the look-ahead never ran"
+        time.sleep(0.005)
     lr.value = browser_value(e + 2 * lr.step)  # its look-ahead raised
     assert threads.count("MainThread") == 2
     assert "could not update" not in "\n".join(ex.readout)

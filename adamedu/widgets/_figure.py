@@ -104,6 +104,9 @@ class _PathFigure:
             self._lines.append((path, end, curve, curve_end))
             self._texts.append(text)
             self._artists += [path, end, curve, curve_end]
+        for a in self._artists:  # an unclipped end mark of the last surface's runs must
+            a.set_in_layout(False)  # not squeeze the next surface's layout
+        self._rc = str(list(dict.items(mpl.rcParams)))  # sizes fixed as the axes were made
 
     @property
     def loss_range(self):
@@ -182,13 +185,14 @@ class _PathFigure:
     def _layout(self):
         """The panels' positions: constrained layout, laid out from the grid (not from the
         last surface's layout), once per kernel for what decides it: the text around the
-        panels, their limits and scales, the figure's size and matplotlib's settings."""
+        panels, their limits and scales, the figure's size and matplotlib's settings (when
+        the figure was made, and now)."""
         axes = (self._ax_path, self._ax_loss)
         key = (tuple((a.get_xlim(), a.get_ylim(), a.get_xscale(), a.get_yscale(),
                       a.get_title(), a.get_xlabel(), a.get_ylabel(), a.get_aspect())
                      for a in axes),
                tuple(self.figure.get_size_inches()), self._layout_rect,
-               str(list(dict.items(mpl.rcParams))))
+               self._rc, str(list(dict.items(mpl.rcParams))))
         positions = _LAYOUTS.get(key)
         if positions is None:
             for a in axes:

@@ -55,6 +55,7 @@ class _Run:
         self.widgets = {}
         self.color = None          # set by the explorer, distinct within one figure
         self.cache = (None, None)  # (key, Trajectory): reruns only when settings change
+        self.previous = (None, None)  # the one before: a slider moved back costs nothing
         self.ahead = None          # a _LookAhead: the run for the stop that may come next
         self.note = ""
 
@@ -76,9 +77,11 @@ class _Run:
             traj = ahead.result() if ahead and ahead.key == key else None
             if ahead and traj is None:
                 ahead.drop()
+            if traj is None and self.previous[0] == key:
+                traj = self.previous[1]
             if traj is None:
                 traj = _run(self.name, hp, surface, start, steps)
-            self.cache = (key, traj)
+            self.previous, self.cache = self.cache, (key, traj)
         return self.cache[1]
 
     def look_ahead(self, surface, start, steps, **change):

@@ -71,7 +71,8 @@ def _on_grid(widget, value):
     computes 10**exponent its own way, and may be off in the last digit), so that the
     same stop always runs the same numbers."""
     k = round((math.log10(value) - widget.min) / widget.step)
-    return _stop(widget, k) if _same(_stop(widget, k), value) else value
+    stop = _stop(widget, k)
+    return stop if math.isclose(stop, value, rel_tol=1e-9) else value
 
 
 def _next(widget, old, new):
@@ -396,7 +397,10 @@ class Explorer(_Sliders):
         ahead, self._ahead = self._ahead, None
         if ahead and ahead[2] is not None:
             run, key, value = ahead
-            run.look_ahead(self._surface, self._start, steps, **{key: value})
+            try:
+                run.look_ahead(self._surface, self._start, steps, **{key: value})
+            except RuntimeError:  # no thread to be had (the kernel is shutting down): the
+                pass              # look-ahead only saves time
 
     def still_png(self):
         """PNG of the current state with a summary line per optimizer under the panels:

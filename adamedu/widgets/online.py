@@ -30,6 +30,8 @@ _REGRET_FLOOR = 1e-3
 # out costs as much as a full draw, and explorers with the same axis limits lay out alike.
 _LAYOUTS = {}
 _LAYOUTS_KEPT = 32
+
+
 def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
     """Sliders for Reddi et al.'s online problem (`adamedu.counterexample`): Adam against
     AMSGrad with beta1 = 0, learning rate ``lr / sqrt(t)``, from x = 0.
@@ -148,6 +150,7 @@ class OnlineExplorer(_Sliders):
         self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
         _share_mathtext(self._canvas)
+        self._rc = str(list(dict.items(mpl.rcParams)))  # sizes fixed as the axes are made
         self._layout = self.figure.get_layout_engine()
         self.figure.set_layout_engine("none")  # laid out again only when limits change
         self._bg_key = None
@@ -203,7 +206,7 @@ class OnlineExplorer(_Sliders):
         key = (tuple((a.get_xlim(), a.get_ylim(), a.get_xscale(), a.get_yscale(),
                       a.get_title(), a.get_xlabel(), a.get_ylabel()) for a in axes),
                title_height, tuple(self.figure.get_size_inches()), self.figure.dpi,
-               str(list(dict.items(mpl.rcParams))))
+               self._rc, str(list(dict.items(mpl.rcParams))))
         placed = _LAYOUTS.get(key)
         if placed is None:
             for a in axes:
