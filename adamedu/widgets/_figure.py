@@ -8,20 +8,15 @@ both where the path last leaves the window (`divergence_mark`).
 import operator
 
 import ipywidgets as W
-import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import plots, trajectory
-from adamedu.widgets._sliders import _WIDTH, _png, _share_mathtext
+from adamedu.widgets._sliders import _WIDTH, _laid_out, _png, _rc, _share_mathtext
 
 LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
-# Panel positions from constrained layout (`_PathFigure._layout`): laying out costs a full
-# draw, and explorers on one surface are laid out alike.
-_LAYOUTS = {}
-_LAYOUTS_KEPT = 32
 
 
 def _exit_point(p, q, xlim, ylim):
@@ -106,7 +101,7 @@ class _PathFigure:
             self._artists += [path, end, curve, curve_end]
         for a in self._artists:  # an unclipped end mark of the last surface's runs must
             a.set_in_layout(False)  # not squeeze the next surface's layout
-        self._rc = str(list(dict.items(mpl.rcParams)))  # sizes fixed as the axes were made
+        self._rc = _rc()  # the settings the axes were made with
 
     @property
     def loss_range(self):
@@ -183,29 +178,15 @@ class _PathFigure:
         self._bg_key = (s, steps)  # the surface itself, not its id: ids can be reused
 
     def _layout(self):
-        """The panels' positions: constrained layout, laid out from the grid (not from the
-        last surface's layout), once per kernel for what decides it: the text around the
-        panels, their limits and scales, the figure's size and matplotlib's settings (when
-        the figure was made, and now)."""
+        """The panels' positions from constrained layout (kept per kernel: `_laid_out`)."""
         axes = (self._ax_path, self._ax_loss)
-        key = (tuple((a.get_xlim(), a.get_ylim(), a.get_xscale(), a.get_yscale(),
-                      a.get_title(), a.get_xlabel(), a.get_ylabel(), a.get_aspect())
-                     for a in axes),
-               tuple(self.figure.get_size_inches()), self._layout_rect,
-               self._rc, str(list(dict.items(mpl.rcParams))))
-        positions = _LAYOUTS.get(key)
-        if positions is None:
-            for a in axes:
-                a.set_position(a.get_subplotspec().get_position(self.figure))
-                a.set_in_layout(True)  # set_position took it out of the layout
+
+        def lay_out():
             self.figure.set_layout_engine("constrained", rect=self._layout_rect)
             self._canvas.draw()
             self.figure.set_layout_engine("none")
-            positions = tuple(a.get_position(original=True).frozen() for a in axes)
-            if len(_LAYOUTS) >= _LAYOUTS_KEPT:
-                _LAYOUTS.pop(next(iter(_LAYOUTS)), None)
-            _LAYOUTS[key] = positions
-        return positions
+            return tuple(a.get_position(original=True).frozen() for a in axes)
+        return _laid_out(self.figure, axes, self._rc, lay_out, self._layout_rect)
 
     def _style_loss_axes(self, s):
         lx = self._ax_loss

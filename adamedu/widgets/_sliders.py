@@ -11,6 +11,7 @@ import time
 import zlib
 
 import ipywidgets as W
+import matplotlib as mpl
 import numpy as np
 
 from adamedu import _check
@@ -21,10 +22,42 @@ _WIDTH = 8.0  # inches at dpi 80: every explorer's figure
 _PARSERS = {}
 
 
+# What constrained layout gave, by what decides it (`_laid_out`): laying out costs a full
+# draw, and explorers with the same texts, limits and size lay out alike.
+_LAYOUTS, _LAYOUTS_KEPT, _LAYOUTS_LOCK = {}, 64, threading.Lock()
+
+
 def _share_mathtext(canvas):
     """Give the canvas's renderer the explorers' shared mathtext parser."""
     renderer = canvas.get_renderer()
     renderer.mathtext_parser = _PARSERS.setdefault(type(renderer), renderer.mathtext_parser)
+
+
+def _rc():
+    """matplotlib's current settings, as a key."""
+    return str(list(dict.items(mpl.rcParams)))
+
+
+def _laid_out(figure, axes, rc_made, lay_out, *extra):
+    """What `lay_out()` returns for these axes, computed once per kernel for what decides
+    a constrained layout: the texts around the axes, their limits and scales, the figure's
+    size, matplotlib's settings when the axes were made (`rc_made`, tick sizes are fixed
+    then) and now, and `extra`. `lay_out` runs with the axes back on their grid positions
+    and in the layout (not where the last layout put them)."""
+    key = (tuple((a.get_xlim(), a.get_ylim(), a.get_xscale(), a.get_yscale(), a.get_title(),
+                  a.get_xlabel(), a.get_ylabel(), a.get_aspect()) for a in axes),
+           tuple(figure.get_size_inches()), figure.dpi, rc_made, _rc(), extra)
+    placed = _LAYOUTS.get(key)
+    if placed is None:
+        for a in axes:
+            a.set_position(a.get_subplotspec().get_position(figure))
+            a.set_in_layout(True)  # set_position took it out of the layout
+        placed = lay_out()
+        with _LAYOUTS_LOCK:
+            if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+                _LAYOUTS.pop(next(iter(_LAYOUTS)))
+            _LAYOUTS[key] = placed
+    return placed
 
 
 def _fmt(value):

@@ -3,7 +3,6 @@ import html
 import math
 
 import ipywidgets as W
-import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -13,8 +12,10 @@ from adamedu.widgets._sliders import (
     _WIDTH,
     _clamp,
     _fmt,
+    _laid_out,
     _png,
     _rate,
+    _rc,
     _share_mathtext,
     _Sliders,
     _whole,
@@ -26,10 +27,6 @@ ONLINE_STEPS = (30, 100, 300, 1000, 3000, 10000)  # slider stops; set() may add 
 ONLINE_BETA2 = (0.001, 0.01, 0.05, 0.1, 0.3, 0.5, 0.9, 0.99, 0.999)
 _PAPER = "paper"  # the beta2 slider's first stop: Reddi et al.'s 1 / (1 + C**2)
 _REGRET_FLOOR = 1e-3
-# Panel and title positions from constrained layout (`OnlineExplorer._lay_out`): laying
-# out costs as much as a full draw, and explorers with the same axis limits lay out alike.
-_LAYOUTS = {}
-_LAYOUTS_KEPT = 32
 
 
 def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
@@ -150,7 +147,7 @@ class OnlineExplorer(_Sliders):
         self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
         _share_mathtext(self._canvas)
-        self._rc = str(list(dict.items(mpl.rcParams)))  # sizes fixed as the axes are made
+        self._rc = _rc()  # the settings the axes are made with
         self._layout = self.figure.get_layout_engine()
         self.figure.set_layout_engine("none")  # laid out again only when limits change
         self._bg_key = None
@@ -196,37 +193,23 @@ class OnlineExplorer(_Sliders):
         self.image.value = self._render()
 
     def _lay_out(self):
-        """Place the panels and the title by constrained layout, laid out from the grid
-        (not from the last layout), once per kernel for what decides it: the texts around
-        the panels, their limits and scales, the title's height (its text varies, its
-        height seldom), the figure's size and matplotlib's settings."""
+        """Place the panels and the title by constrained layout (kept per kernel:
+        `_laid_out`; the title's text varies with C, its height seldom)."""
         axes = (self._ax_x, self._ax_regret)
         title_height = self._canvas.get_renderer().get_text_width_height_descent(
             self._title.get_text(), self._title.get_fontproperties(), False)[1:]
-        key = (tuple((a.get_xlim(), a.get_ylim(), a.get_xscale(), a.get_yscale(),
-                      a.get_title(), a.get_xlabel(), a.get_ylabel()) for a in axes),
-               title_height, tuple(self.figure.get_size_inches()), self.figure.dpi,
-               self._rc, str(list(dict.items(mpl.rcParams))))
-        placed = _LAYOUTS.get(key)
-        if placed is None:
-            for a in axes:
-                self._place(a, a.get_subplotspec().get_position(self.figure))
+
+        def lay_out():
             self._layout.execute(self.figure)
-            placed = (tuple(a.get_position(original=True).frozen() for a in axes),
-                      self._title.get_position(), self._title.get_verticalalignment())
-            if len(_LAYOUTS) >= _LAYOUTS_KEPT:
-                _LAYOUTS.pop(next(iter(_LAYOUTS)), None)
-            _LAYOUTS[key] = placed
-        positions, title_xy, title_va = placed
+            return (tuple(a.get_position(original=True).frozen() for a in axes),
+                    self._title.get_position(), self._title.get_verticalalignment())
+        positions, title_xy, title_va = _laid_out(self.figure, axes, self._rc, lay_out,
+                                                  title_height)
         for a, position in zip(axes, positions):
-            self._place(a, position)
+            a.set_position(position)
+            a.set_in_layout(True)  # set_position takes it out of the layout
         self._title.set_position(title_xy)
         self._title.set_verticalalignment(title_va)
-
-    @staticmethod
-    def _place(axes, position):
-        axes.set_position(position)
-        axes.set_in_layout(True)  # set_position takes it out of the layout
 
     def _crop_title(self):
         """The live image leaves out the title band (the readout says C and beta2; text
