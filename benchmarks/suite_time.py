@@ -48,12 +48,12 @@ def pytest_sessionfinish(session):
 # --------------------------------------------------------------------------- the sampler
 
 KINDS = (  # (what the command line holds, kind): the first match names the process
+    ("bwrap ", "bubblewrap"),  # before harness.py: its command line holds the runner's
     ("IPKernelApp", "kernels without debugger (grader, course.execute)"),  # KERNEL_LAUNCHER
     ("ipykernel_launcher", "kernels started by nbval (lessons, solutions)"),
     ("harness.py", "the grader's notebook runners (harness.py)"),
     ("exec(eval(sys.stdin.readline()))", "the pytest workers"),
     ("-m pytest", "the pytest controller"),
-    ("bwrap", "bubblewrap"),
 )
 
 
@@ -98,16 +98,15 @@ def main(args):
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", Path(__file__).stem, *args]
         seen, stop = {}, threading.Event()
         t0 = time.time()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # pytest's own report as it runs
         sampler = threading.Thread(target=sample, args=(proc.pid, seen, stop), daemon=True)
         sampler.start()
-        out = proc.communicate()[0]
+        proc.wait()
         t1 = time.time()
         stop.set()
         sampler.join()
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         reports = json.loads(timeline.read_text(encoding="utf-8")) if timeline.exists() else []
-    print(out.strip().splitlines()[-1] if out.strip() else "(no output)")
     wall, cpu = t1 - t0, usage.ru_utime + usage.ru_stime
     print(f"\nwall {wall:.1f} s (target <= 60 s), CPU (rusage) {cpu:.1f} s "
           f"({cpu / wall:.2f} of {os.cpu_count()} cores busy on average)")
