@@ -23,13 +23,15 @@ ADAGRAD_EPS = EPS.replace("of 6", "of 5")
 
 def rec(file, root="subs", exercise="ex05_adam", lost=None, graded=True, error="",
         flags=(), sha=None):
-    """A record as the grader writes it; lost: {answer: reason} for the answers scored 0."""
+    """A record as the grader writes it; lost: {answer: reason} for the answers scored 0
+    (the mistake id is the one the judge gives with that reason)."""
     answers = []
     if graded:
         for a in notebook_answers(exercise):
             reason = (lost or {}).get(a.name, "")
             answers.append({"answer": a.name, "points": 0.0 if reason else float(a.points),
-                            "max": float(a.points), "reason": reason})
+                            "max": float(a.points), "reason": reason,
+                            "mistake": judge.mistake_of(reason) or ""})
     return {"file": file, "root": root, "sha256": sha or f"{abs(hash(file)):064x}"[:64],
             "exercise": exercise, "graded": graded, "error": error, "answers": answers,
             "total": float(sum(a["points"] for a in answers)),

@@ -48,13 +48,12 @@ from pathlib import Path
 import numpy as np
 
 import adamedu
-from adamedu.course import answers, gradebook, harness, judge, sandbox
+from adamedu.course import answers, gradebook, harness, sandbox, score
 
 PACKAGE = Path(adamedu.__file__).resolve().parent  # the kernel imports this very copy
 MAX_BYTES = 50 * 1024 * 1024      # larger files are not graded
 MAX_SOURCE = 200_000              # characters in one answer cell
 MAX_ELEMENTS = 100_000            # array elements sent back per value
-MAX_RESULT_BYTES = 20 * 2**20     # raw results of one answer
 
 # (pattern, reason) for answer cells an instructor should look at
 FLAGS = (
@@ -339,13 +338,9 @@ def grade_one(sub, pristine, seed, opts, box):
                                                 call_timeout=max(1.0, opts.cell_timeout / 2))
             status = _execute(cells, Path(tmp), run, results_dir, opts, box)
             for answer in wanted:
-                try:
-                    got, reason = _score(answer, ids.get(answer.name), plan.get(answer.name),
-                                         status, cells, results_dir)
-                except Exception as e:  # results forged into a shape the harness never writes
-                    got, reason = 0, f"unusable result ({type(e).__name__}: {e})"[:300]
-                rec["answers"].append({"answer": answer.name, "points": float(got),
-                                       "max": float(answer.points), "reason": reason})
+                rec["answers"].append(score.score_answer(
+                    answer, ids.get(answer.name), plan.get(answer.name), status, cells,
+                    results_dir))
             rec["flags"] = flags
         rec["total"] = float(sum(a["points"] for a in rec["answers"]))
         rec["graded"] = True
@@ -405,76 +400,6 @@ def _execute(cells, tmp, run, results_dir, opts, box):
                 "the runner did not finish in time" if code is None else
                 f"it ended with code {code} and no message (killed by the submission?)"]
     raise WorkerFailed(f"the notebook runner failed twice: {tail[0][:200]}")
-
-
-def _score(answer, ids, plan, status, cells, results_dir):
-    """(points, reason) for one answer; reason is '' when all points are earned."""
-    if ids is None:
-        return 0, "answer cell not found in the submission"
-    if not ids:
-        return 0, "answer cell is too long"
-    path = Path(results_dir) / f"{answer.name}.json"
-    try:
-        if path.stat().st_size > MAX_RESULT_BYTES:
-            return 0, "the answer's results are too large to read (more than 20 MB)"
-        raw = json.loads(path.read_text(encoding="utf-8"))["results"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0, _no_result(ids, plan, status, cells)
-    if isinstance(raw, dict):  # a value, or the name was never defined
-        if raw.get("missing"):
-            return 0, _not_defined(answer, ids, status, cells)
-        if isinstance(answer, answers.FunctionAnswer):
-            return 0, "unusable result from the harness"
-        reason = judge.judge(answer, {}, judge.outcome_of(harness.decode(raw.get("value"))))
-        return (0, reason) if reason else (answer.points, "")
-    cases = plan["cases"]
-    if not isinstance(raw, list) or not raw:
-        return 0, "the harness recorded nothing"
-    for i, (case, r) in enumerate(zip(cases, raw), 1):
-        reason = judge.judge(answer, case, _outcome(answer, case, r))
-        if reason == judge.NOT_ATTEMPTED:
-            return 0, reason
-        if reason:
-            return 0, f"case {i} of {len(cases)}: {reason}"
-    if len(raw) < len(cases):
-        return 0, f"stopped after case {len(raw)} of {len(cases)}"
-    return answer.points, ""
-
-
-def _outcome(answer, case, r):
-    if not isinstance(r, dict):
-        return {"error": "the harness recorded nothing usable"}
-    if r.get("not_attempted"):
-        return {"not_attempted": True}
-    if "error" in r:
-        return {"error": str(r["error"])}
-    after = dict(zip(answer.params, (harness.decode(a) for a in r.get("after", []))))
-    return {"value": harness.decode(r.get("value")),
-            "mutated": judge.changed_inputs(case, after)}
-
-
-def _cell_status(status, cells, cid):
-    for i, c in enumerate(cells):
-        if c["id"] == cid and i < len(status):
-            return status[i]
-    return "not run"
-
-
-def _not_defined(answer, ids, status, cells):
-    st = _cell_status(status, cells, ids[-1])
-    if st != "ok":
-        return f"answer cell failed ({st}), so {answer.lookup} is not defined"
-    return f"the answer cell ran but does not define {answer.lookup}"
-
-
-def _no_result(ids, plan, status, cells):
-    st = _cell_status(status, cells, ids[-1])
-    if st.startswith(("Timeout", "total time limit", harness.DEAD)):  # the answer cell failed
-        return f"answer cell: {st}"
-    hs = status[plan["cell"]] if plan and plan["cell"] < len(status) else "not run"
-    if hs == "ok":
-        return "no result recorded (does the submission interfere with files or the kernel?)"
-    return f"not tested: {hs}"
 
 
 # --------------------------------------------------------------------------- outputs

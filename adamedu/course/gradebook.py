@@ -47,7 +47,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from adamedu.course.answers import ANSWERS, by_name, notebook_answers
-from adamedu.course.judge import MISTAKES, NOT_ATTEMPTED, mistake_of
+from adamedu.course.judge import MISTAKES, NOT_ATTEMPTED
 
 __all__ = ["EXERCISES", "counted_files", "default_detail", "detail_rows", "gradebook_rows",
            "load_records", "merge", "mistake_table", "report_html", "student_of", "write_outputs"]
@@ -144,11 +144,11 @@ def _exercise_max(exercise, records):
     return max((float(r.get("max") or 0) for r in records), default=0.0)
 
 
-def _brief(reason):
+def _brief(entry):
     """A few words for the gradebook's `lost` column: the mistake id or the reason's start."""
-    mistake = mistake_of(reason)
-    if mistake:
-        return mistake
+    if entry.get("mistake"):
+        return entry["mistake"]
+    reason = entry.get("reason") or ""
     text = re.sub(r"^case \d+ of \d+: ", "", reason).split(". Hint:")[0]
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -226,7 +226,7 @@ def gradebook_rows(records):
             for a in answers:
                 if float(a["points"]) < float(a["max"]):
                     lost.append(f"{a['answer']} {_num(a['points'])}/{_num(a['max'])} "
-                                f"({_brief(a.get('reason') or '')})")
+                                f"({_brief(a)})")
         rows.append([entry["name"], *(_num(cells[e]) if e in cells else "" for e in columns),
                      _num(total), _num(sum(maxima.values())), " | ".join(flags),
                      "; ".join(lost)])
@@ -248,7 +248,7 @@ def detail_rows(records):
             if a is not None:
                 reason = a.get("reason") or ""
                 row.update(answer=a["answer"], points=_num(a["points"]), max=_num(a["max"]),
-                           reason=reason, mistake=mistake_of(reason) or "")
+                           reason=reason, mistake=a.get("mistake") or "")
             rows.append([row[c] for c in DETAIL_COLUMNS])
     return rows
 
@@ -411,7 +411,8 @@ def _records_from_detail(path):
                     "flags": row["flags"].split("\n") if row["flags"] else []}
             if row["answer"]:
                 a = {"answer": row["answer"], "points": float(row["points"]),
-                     "max": float(row["max"]), "reason": row["reason"]}
+                     "max": float(row["max"]), "reason": row["reason"],
+                     "mistake": row["mistake"]}
                 r["answers"].append(a)
                 r["total"] += a["points"]
                 r["max"] += a["max"]
@@ -488,7 +489,7 @@ def mistake_table(records):
     students, answers = defaultdict(set), defaultdict(set)
     for student, _, r in counted_files(records):
         for a in r.get("answers", []):
-            m = mistake_of(a.get("reason") or "")
+            m = a.get("mistake")
             if m:
                 students[m].add(student.casefold())
                 answers[m].add(a["answer"])
