@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamedu.course import answers, check, grade, gradebook, harness, judge, sandbox
+from adamedu.course import answers, check, grade, gradebook, harness, judge, notebook, sandbox
+from adamedu.course import submissions as subs_mod
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("grading_corpus",
@@ -46,7 +47,7 @@ needs_bwrap = pytest.mark.skipif(BWRAP is None and not REQUIRED,
 def _tree_hash():
     """The grader's own files and the notebooks it reads."""
     h = hashlib.sha256()
-    files = [ROOT / "adamedu" / "course" / f for f in ("grade.py", "harness.py", "sandbox.py")]
+    files = sorted((ROOT / "adamedu" / "course").glob("*.py"))
     for p in files + sorted((ROOT / "solutions").glob("*")) + sorted(
             (ROOT / "exercises").glob("*")):
         h.update(str(p).encode() + p.read_bytes())
@@ -445,7 +446,7 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
     (tmp_path / "notes.txt").write_text("x")
-    found, skipped = grade.collect([tmp_path])
+    found, skipped = subs_mod.collect([tmp_path])
     assert [(p.name, root, file) for p, root, file in found] == [
         ("a.ipynb", str(tmp_path), "a.ipynb")]
     assert skipped[0].startswith(f"skipped hidden folder {tmp_path / '.ipynb_checkpoints'}")
@@ -455,10 +456,11 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
 def test_snapshot_reads_bytes_and_hash_once(tmp_path):
     p = tmp_path / "x.ipynb"
     p.write_bytes(b'{"cells": []}')
-    sub = grade.snapshot(p, "", "x.ipynb")
+    sub = subs_mod.snapshot(p, "", "x.ipynb")
     assert sub.data == b'{"cells": []}' and sub.error == ""
     assert sub.sha256 == hashlib.sha256(b'{"cells": []}').hexdigest()
-    assert grade.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb").error.startswith("cannot read")
+    gone = subs_mod.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb")
+    assert gone.error.startswith("cannot read")
 
 
 def test_shards_split_the_class_without_overlap(tmp_path):
@@ -489,26 +491,26 @@ def test_answers_are_found_as_the_notebook_runs_them():
                         _cell("check-adam_step", "check"), _cell("later", head + "  return 0")]}
     check_first = {"cells": [_cell("check-adam_step", "check"), _cell("answer-adam_step", "A")]}
     nothing = {"cells": [{"cell_type": "markdown", "id": "answer-adam_step", "source": "no"}]}
-    assert grade.find_answer(by_tag, answer) == "B"
-    assert grade.find_answer(by_def, answer).startswith("import numpy")
-    assert grade.find_answer(copies, answer) == "edited"  # the last before the check
-    assert [c["source"] for c in grade.answer_cells(copies, answer)] == ["stub", "edited"]
-    assert grade.find_answer(check_first, answer) == "A"
-    assert grade.find_answer(nothing, answer) is None
+    assert notebook.find_answer(by_tag, answer) == "B"
+    assert notebook.find_answer(by_def, answer).startswith("import numpy")
+    assert notebook.find_answer(copies, answer) == "edited"  # the last before the check
+    assert [c["source"] for c in notebook.answer_cells(copies, answer)] == ["stub", "edited"]
+    assert notebook.find_answer(check_first, answer) == "A"
+    assert notebook.find_answer(nothing, answer) is None
 
 
 def test_provided_cells_are_the_read_only_ones_except_checks():
-    pristine = grade.pristine_notebooks(ROOT / "exercises")
-    provided = grade.provided_cells(pristine["ex08_hyperparameters"])
+    pristine = notebook.pristine_notebooks(ROOT / "exercises")
+    provided = notebook.provided_cells(pristine["ex08_hyperparameters"])
     assert [c["id"] for c in provided] == ["setup", "try"]
-    assert [c["id"] for c in grade.provided_cells(pristine["ex05_adam"])] == ["setup"]
+    assert [c["id"] for c in notebook.provided_cells(pristine["ex05_adam"])] == ["setup"]
 
 
 def test_flags_name_the_cell_and_the_reason():
     cells = [(0, _cell("answer-x", "y = eval('1')\nimport os\nos.popen('ls')"), False),
              (3, {"cell_type": "code", "source": "from adamedu import optimizers"}, True),
              (4, {"cell_type": "code", "source": "from adamedu import optimizers"}, False)]
-    assert grade.flags_for(cells) == [
+    assert notebook.flags_for(cells) == [
         "cell answer-x: runs code built at run time (exec/eval/compile)",
         "cell answer-x: starts other programs or processes",
         "cell #4: uses adamedu.optimizers, the reference implementation"]
@@ -523,7 +525,7 @@ def test_flags_name_the_cell_and_the_reason():
     ("check.adam_step(adam_step)  # of course", False),
 ])
 def test_using_the_course_tooling_in_an_answer_is_flagged(source, flagged):
-    assert grade.flags_for([(0, _cell("answer-x", source), False)]) == (
+    assert notebook.flags_for([(0, _cell("answer-x", source), False)]) == (
         ["cell answer-x: uses the checking module (its answers, references or private helpers)"]
         if flagged else [])
 
