@@ -28,8 +28,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamedu.course import answers, check, grade, gradebook, harness, judge, notebook, sandbox
-from adamedu.course import submissions as subs_mod
+from adamedu.course import (
+    answers,
+    check,
+    grade,
+    gradebook,
+    harness,
+    judge,
+    notebook,
+    sandbox,
+    submissions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("grading_corpus",
@@ -446,7 +455,7 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
     (tmp_path / "notes.txt").write_text("x")
-    found, skipped = subs_mod.collect([tmp_path])
+    found, skipped = submissions.collect([tmp_path])
     assert [(p.name, root, file) for p, root, file in found] == [
         ("a.ipynb", str(tmp_path), "a.ipynb")]
     assert skipped[0].startswith(f"skipped hidden folder {tmp_path / '.ipynb_checkpoints'}")
@@ -456,10 +465,10 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
 def test_snapshot_reads_bytes_and_hash_once(tmp_path):
     p = tmp_path / "x.ipynb"
     p.write_bytes(b'{"cells": []}')
-    sub = subs_mod.snapshot(p, "", "x.ipynb")
+    sub = submissions.snapshot(p, "", "x.ipynb")
     assert sub.data == b'{"cells": []}' and sub.error == ""
     assert sub.sha256 == hashlib.sha256(b'{"cells": []}').hexdigest()
-    gone = subs_mod.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb")
+    gone = submissions.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb")
     assert gone.error.startswith("cannot read")
 
 
