@@ -118,9 +118,10 @@ class Sandbox:
         return SCRATCH if self.bwrap else Path(jobdir) / "scratch"
 
     def readable_by_sandbox(self, folder):
-        """Let the sandbox read folder (the job's; a root grader's sandbox runs as NOBODY)."""
+        """Let the sandbox read folder (the job's; a root grader's sandbox runs as NOBODY,
+        and bwrap enters it without capabilities)."""
         if self.bwrap and self.root:
-            os.chown(folder, NOBODY, NOBODY)
+            os.chmod(folder, 0o755)
 
     # ------------------------------------------------------------------- running
 
