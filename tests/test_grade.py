@@ -4,7 +4,11 @@ The whole corpus is graded ONCE per session (-j 2, short timeouts, in the sandbo
 bubblewrap works here); each test reads the records. A second, small batch runs the
 attacks without the sandbox (the fallback must still end every process); it mostly waits
 on a timeout, so it is graded in a subprocess while the first batch runs. A third is
-killed mid-run and resumed. The unit tests at the bottom need no kernel.
+killed mid-run and resumed; a fourth runs from a venv and a checkout under /tmp, holds its
+gradebook against a second grader and ends on SIGTERM. The corpus holds the attacks of
+issue 26 among honest neighbours (an escape as root, forged results, names and messages
+that are not UTF-8, links, FIFOs, huge notebooks). The unit tests at the bottom need no
+kernel.
 
 The short timeouts fit: a perfect submission's slowest cell takes 0.4 s (huge_output's
 30 MB print) on a loaded 2-core machine, against --cell-timeout 3; a busy loop stops at
