@@ -95,6 +95,7 @@ def build(solution):
         "language_info", METADATA["language_info"]))
     nb.metadata["adamedu"] = {"exercise": name}
     seen = set()
+    by_id = {f"answer-{a.name}": a for a in answers.notebook_answers(name)}
     for cell in solution.cells:
         cid = cell.get("id")
         if not cid:
@@ -112,6 +113,15 @@ def build(solution):
             seen.add(cid)
         elif re.search(r"BEGIN SOLUTION|END SOLUTION", source):
             raise AssignError(f"{name}: cell {cid} has solution markers but is not an answer cell")
+        elif cell.cell_type == "code" and cid.startswith("check-"):
+            if f"answer-{cid[6:]}" not in by_id:
+                raise AssignError(f"{name}: {cid} checks no answer of {name}")
+            source = check_source(by_id[f"answer-{cid[6:]}"])
+            if cell.source != source:
+                raise AssignError(f"{name}: {cid} must read {source!r} (the check looks the "
+                                  f"answer up itself)")
+        elif cell.cell_type == "markdown":
+            _check_points(name, cid, source, by_id)
         if cell.cell_type == "code":
             new = nbformat.v4.new_code_cell(source, metadata=meta)
         else:
@@ -122,6 +132,25 @@ def build(solution):
     if missing:
         raise AssignError(f"{name}: no answer cell for {', '.join(missing)}")
     return nb
+
+
+def check_source(answer):
+    """The source of an answer's check cell: the check looks the answer up by its name."""
+    return f"check.{answer.name}()"
+
+
+def _check_points(name, cid, source, by_id):
+    """Points stated in markdown must be the catalogue's: the intro's total and each task's
+    "(N points)"."""
+    total = re.search(r"worth \*\*(\d+) points?\*\*", source)
+    if total and int(total.group(1)) != answers.notebook_points(name):
+        raise AssignError(f"{name}: {cid} says {total.group(1)} points, the answers add up to "
+                          f"{answers.notebook_points(name)}")
+    stated = re.search(r"\*\((\d+) points?\)\*", source)
+    answer = by_id.get(f"answer-{cid[5:]}") if cid.startswith("task-") else None
+    if stated and answer and int(stated.group(1)) != answer.points:
+        raise AssignError(f"{name}: {cid} says {stated.group(1)} points, {answer.name} is "
+                          f"worth {answer.points}")
 
 
 def render(nb):
