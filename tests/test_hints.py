@@ -282,7 +282,10 @@ def test_no_hint_or_stub_states_the_corrected_code(notebook, sources, stubs):
     code = set().union(*(solution_expressions(s) for s in sources))
     texts = list(stubs) + [h for m in answers.MISTAKES.values() for h in m.hints]
     for a in answers.notebook_answers(notebook):
-        texts += ([a.hint] if isinstance(a.hint, str) else list(a.hint.hints))
+        if a.kind == "choice":
+            texts += [h for m in a.clues.values() for h in m.hints]
+        else:
+            texts += [a.hint] if isinstance(a.hint, str) else list(a.hint.hints)
     for text in texts:
         leaked = [c for c in code if c in _norm(text)]
         assert not leaked, f"{notebook}: {text!r} states {leaked}"

@@ -10,9 +10,13 @@ In a solution notebook an answer cell has the id ``answer-<name>`` (and the same
 its answer sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. An optional
 ``### HINT: ...`` line right after BEGIN gives the stub's hint. In the exercise the region
 becomes a stub: ``raise NotImplementedError("<hint>")`` inside a function, or
-``NAME = ...  # <hint>`` for a top-level value. Outputs and execution counts are cleared,
-every cell but the answers is marked read-only (``editable``/``deletable`` false), cell ids
-are kept and the notebook metadata is fixed, so the output is byte-identical on every run.
+``NAME = ...  # <hint>`` for a top-level value. A check cell (id ``check-<name>``) must read
+``check.<name>()``: the check looks the answer up itself. Points stated in the markdown
+(the intro's "worth **N points**", a task's "*(N points)*") must be the catalogue's.
+Outputs and execution counts are cleared, every cell but the answers and the judgement
+tasks' figures and experiments (id ``show-<name>``, which the grader does not replay) is
+marked read-only (``editable``/``deletable`` false), cell ids are kept and the notebook
+metadata is fixed, so the output is byte-identical on every run.
 """
 import argparse
 import ast
@@ -102,6 +106,8 @@ def build(solution):
             raise AssignError(f"{name}: every cell needs a stable id (nbformat 4.5)")
         source = cell.source
         meta = {"deletable": False, "editable": False}
+        if cid.startswith("show-"):  # a judgement task's figure or experiment: the grader
+            meta = {"deletable": False}  # replays read-only cells only, so it skips these
         if cell.cell_type == "code" and cid.startswith("answer-"):
             if cid not in expected:
                 raise AssignError(f"{name}: {cid} is not an answer of {name} in "

@@ -1,6 +1,12 @@
 """Exercise 1: gradient descent and momentum."""
 from adamedu.course import cases
-from adamedu.course.answers.kinds import FunctionAnswer, ValueAnswer, ladder, mistake
+from adamedu.course.answers.kinds import (
+    ChoiceAnswer,
+    FunctionAnswer,
+    ValueAnswer,
+    ladder,
+    mistake,
+)
 from adamedu.course.answers.shared import MOMENTUM_MISTAKES
 
 NB = "ex01_gradient_descent"
@@ -35,7 +41,7 @@ ANSWERS = (
                     "alone"),
         subject="optimizers.SGD(momentum=...)"),
     FunctionAnswer(
-        name="nesterov_step", notebook=NB, points=3,
+        name="nesterov_step", notebook=NB, points=2,
         params=("theta", "grad", "buf", "lr", "momentum"), returns=("theta", "buf"),
         make_cases=cases.momentum_cases,
         reference=lambda **c: cases.sgd_ref(**c, nesterov=True),
@@ -64,4 +70,28 @@ ANSWERS = (
                                       "|1 - lr * L| < 1")),
                        (2.0, WRONG_CURVATURE),
                        (1.0, WRONG_CURVATURE))),
+    ChoiceAnswer(
+        name="diagnose_gd", notebook=NB, points=1, options=("A", "B", "C", "D"),
+        expected={"lr_too_high": "B", "lr_too_small": "D", "momentum_too_high": "A",
+                  "well_tuned": "C"},
+        clues={"lr_too_high": mistake(
+                   "diagnose_gd_lr_too_high",
+                   "above the stability limit each step overshoots further than the last "
+                   "(lesson 1, 'The stability limit: lr < 2 / L')",
+                   "look for a loss that grows and a path that leaves the bowl"),
+               "lr_too_small": mistake(
+                   "diagnose_gd_lr_too_small",
+                   "far below the limit every step is short (lesson 1, 'How big a step?')",
+                   "look for a loss that falls steadily but slowly, never rising, and a path "
+                   "still far from the minimum"),
+               "momentum_too_high": mistake(
+                   "diagnose_gd_momentum_too_high",
+                   "momentum close to 1 remembers old gradients for a long time, so the path "
+                   "overshoots and circles (lesson 1, 'Momentum: remember the previous steps')",
+                   "look for a loss that rises and falls again and again on its way down"),
+               "well_tuned": mistake(
+                   "diagnose_gd_well_tuned",
+                   "tuned heavy ball is the fastest on a bowl (lesson 1, 'Tuned momentum: a "
+                   "speed-up by the square root of κ')",
+                   "look for the loss that falls furthest within the 60 steps")}),
 )

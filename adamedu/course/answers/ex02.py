@@ -4,6 +4,8 @@ from adamedu.course.answers.kinds import FunctionAnswer, ValueAnswer, ladder, mi
 
 NB = "ex02_noisy_gradients"
 SECTION = "(lesson 2, 'A training set and its minibatches')"
+INVERTED = mistake("floor_ratio_inverted", "the question asks for the floor at the larger lr "
+                   "over the floor at the smaller one")
 
 ANSWERS = (
     FunctionAnswer(
@@ -48,7 +50,7 @@ ANSWERS = (
                                       "1/sqrt(B)")),
                        (2.0, mistake("batch_for_noise_slip2", "a larger batch lowers the "
                                      "noise: B must grow")))),
-    ValueAnswer(name="noisy_adam_step", notebook=NB, points=2, expected=0.6,
+    ValueAnswer(name="noisy_adam_step", notebook=NB, points=1, expected=0.6,
                 hint="m_hat estimates the mean; v_hat estimates the second moment, mean squared "
                 "plus variance",
                 wrong=((0.75, mistake("noisy_adam_step_slip1", "v_hat is the second moment "
@@ -56,4 +58,14 @@ ANSWERS = (
                                       "by its square root")),
                        (1.0, mistake("noisy_adam_step_slip2", "Adam's step is about lr only "
                                      "when the gradient is free of noise")))),
+    ValueAnswer(name="floor_ratio", notebook=NB, points=1, expected=3.0, skill="predict",
+                hint="lesson 2's floor for SGD, 'SGD's noise floor', has lr in its numerator "
+                "and lr h in its denominator; here lr h is not small",
+                wrong=((2.0, mistake("floor_ratio_proportional", "that is what 'proportional "
+                                     "to lr' gives; with lr h this large, the lr in the "
+                                     "floor's denominator matters too")),
+                       (4.0, mistake("floor_ratio_squared", "the floor grows like lr, not like "
+                                     "lr squared: each step adds noise of size lr, but the "
+                                     "iterate also forgets it faster")),
+                       (0.5, INVERTED), (1 / 3, INVERTED))),
 )

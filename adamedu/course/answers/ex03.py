@@ -7,7 +7,7 @@ NB = "ex03_adagrad"
 
 ANSWERS = (
     FunctionAnswer(
-        name="adagrad_step", notebook=NB, points=7,
+        name="adagrad_step", notebook=NB, points=6,
         params=("theta", "grad", "state_sum", "lr", "eps"),
         returns=("theta", "state_sum"), make_cases=cases.adagrad_cases, reference=cases.adagrad_ref,
         mistakes=((EPS_INSIDE, lambda **c: cases.adagrad_model(**c, eps_inside=True)),
@@ -39,4 +39,15 @@ ANSWERS = (
                 wrong=((True, mistake("rate_grows", "the accumulator never decreases, so no "
                                       "coordinate's rate can rise; coordinates with small past "
                                       "gradients shrink less")),)),
+    ValueAnswer(name="adagrad_step_100", notebook=NB, points=1, expected=0.01, skill="predict",
+                hint="after t steps of the same gradient the accumulator holds t copies of its "
+                "square, and the step divides lr times the gradient by the root of that "
+                "(lesson 3, '5. The price: the rate keeps shrinking')",
+                wrong=((0.1, mistake("step_stays_lr", "that is the first step; the accumulator "
+                                     "keeps growing, so later steps are shorter")),
+                       (0.001, mistake("step_shrinks_like_t", "the accumulator grows like t, "
+                                       "but the step divides by its square root")),
+                       (0.02, mistake("gradient_not_squared", "the accumulator adds squared "
+                                      "gradients, so the size of g cancels between the "
+                                      "numerator and the root")))),
 )

@@ -1,13 +1,19 @@
 """Exercise 4: RMSprop."""
 from adamedu.course import cases
-from adamedu.course.answers.kinds import FunctionAnswer, ValueAnswer, ladder, mistake
+from adamedu.course.answers.kinds import (
+    ChoiceAnswer,
+    FunctionAnswer,
+    ValueAnswer,
+    ladder,
+    mistake,
+)
 from adamedu.course.answers.shared import EPS_INSIDE, MISSING_SQRT
 
 NB = "ex04_rmsprop"
 
 ANSWERS = (
     FunctionAnswer(
-        name="rmsprop_step", notebook=NB, points=6,
+        name="rmsprop_step", notebook=NB, points=5,
         params=("theta", "grad", "v", "lr", "alpha", "eps"),
         returns=("theta", "v"), make_cases=cases.rmsprop_cases, reference=cases.rmsprop_ref,
         mistakes=((EPS_INSIDE, lambda **c: cases.rmsprop_model(**c, eps_inside=True)),
@@ -39,4 +45,22 @@ ANSWERS = (
                 wrong=((1.0, mistake("v_is_g_squared", "v starts at 0: after one step it "
                                      "holds only its (1 - alpha) share of g**2, not g**2")),
                        (100.0, MISSING_SQRT))),
+    ChoiceAnswer(
+        name="diagnose_rmsprop", notebook=NB, points=1, options=("A", "B", "C"),
+        expected={"adagrad": "B", "long_memory": "C", "short_memory": "A"},
+        clues={"adagrad": mistake(
+                   "diagnose_adagrad",
+                   "Adagrad's sum only grows, so its steps keep shrinking (lesson 3, '5. The "
+                   "price: the rate keeps shrinking')",
+                   "look for step lengths that keep falling, far below lr by the end"),
+               "long_memory": mistake(
+                   "diagnose_long_memory",
+                   "with alpha close to 1, v starts at 0 and fills slowly, so the first steps "
+                   "are too long (lesson 4, '5. The first steps are too big')",
+                   "look for first steps many times longer than lr, then a slow settling"),
+               "short_memory": mistake(
+                   "diagnose_short_memory",
+                   "with a short memory v follows each new squared gradient, so every step is "
+                   "about lr long (lesson 4, '4. RMSprop's effective step')",
+                   "look for step lengths that stay nearly level from the first step on")}),
 )

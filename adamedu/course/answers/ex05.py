@@ -2,7 +2,13 @@
 import math
 
 from adamedu.course import cases
-from adamedu.course.answers.kinds import FunctionAnswer, ValueAnswer, ladder, mistake
+from adamedu.course.answers.kinds import (
+    ChoiceAnswer,
+    FunctionAnswer,
+    ValueAnswer,
+    ladder,
+    mistake,
+)
 from adamedu.course.answers.shared import (
     EPS_INSIDE,
     FIXED_BETAS,
@@ -46,7 +52,7 @@ ANSWERS = (
                 "v_hat is g**2; what is left of m_hat / sqrt(v_hat)?",
                 wrong=((0.05, mistake("step_scales_with_g", "Adam's step does not grow with "
                                       "|g|: scaling g scales m_hat and sqrt(v_hat) alike")),)),
-    ValueAnswer(name="no_bias_first_step", notebook=NB, points=2,
+    ValueAnswer(name="no_bias_first_step", notebook=NB, points=1,
                 expected=0.1 / math.sqrt(0.001),
                 hint="without the correction, m keeps only its (1 - beta1) share of g and v its "
                 "(1 - beta2) share of g**2 after the first step, and the two shares do not "
@@ -55,4 +61,34 @@ ANSWERS = (
                                      "correction; without it m and v keep their shares of "
                                      "g and g**2")),
                        (100.0, MISSING_SQRT))),
+    ChoiceAnswer(
+        name="diagnose_adam", notebook=NB, points=1, options=("A", "B", "C", "D"),
+        expected={"lr_too_high": "C", "eps_inside_root": "D", "no_bias_correction": "A",
+                  "beta2_too_small": "B"},
+        clues={"lr_too_high": mistake(
+                   "diagnose_lr_too_high",
+                   "Adam's steps are about lr long whatever the gradient's size (lesson 5, "
+                   "'5. How big is a step? The paper's bound'): a large lr makes every early "
+                   "step long",
+                   "look for the path whose steps are far longer than the grey one's from the "
+                   "start, jumping across the bowl"),
+               "eps_inside_root": mistake(
+                   "diagnose_eps_inside",
+                   "on a shallow bowl the gradients are tiny, and eps under the root then "
+                   "outweighs v_hat in the denominator (lesson 5, '2. The whole algorithm')",
+                   "look for the run whose steps are much shorter than the grey one's from "
+                   "the start, so it never gets near the minimum"),
+               "no_bias_correction": mistake(
+                   "diagnose_no_bias",
+                   "without bias correction the first steps are several times too long "
+                   "(lesson 5, '4. The bias correction')",
+                   "look for a run that overshoots in its first steps, then behaves like the "
+                   "grey one"),
+               "beta2_too_small": mistake(
+                   "diagnose_beta2_small",
+                   "with a small beta2, v forgets fast and follows each new squared gradient, "
+                   "so the step stays about lr long even near the minimum (lesson 5, '3. Adam "
+                   "= momentum + RMSprop + bias correction')",
+                   "look for the run that reaches the minimum's neighbourhood but keeps "
+                   "rattling there, its loss rising and falling")}),
 )

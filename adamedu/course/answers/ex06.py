@@ -6,7 +6,7 @@ NB = "ex06_adam_in_practice"
 
 ANSWERS = (
     FunctionAnswer(
-        name="adam_epoch", notebook=NB, points=6,
+        name="adam_epoch", notebook=NB, points=5,
         params=("theta", "m", "v", "t", "X", "y", "order", "batch_size", "lr"),
         returns=("theta", "m", "v", "steps"),
         make_cases=cases.epoch_cases, reference=cases.epoch_ref,
@@ -64,4 +64,10 @@ ANSWERS = (
                 wrong=((True, mistake("same_lr_is_fair_slip1", "the best learning rates "
                                       "differ by up to 100 times between optimizers, so one "
                                       "shared rate measures the rate, not the optimizer")),)),
+    ValueAnswer(name="chosen_lr", notebook=NB, points=1, expected=0.03, skill="decide",
+                hint="choose with rows the model was not trained on, and keep the test set "
+                "for reporting the chosen model, once (lesson 6, 'A fair race')",
+                wrong=((0.01, mistake("tuned_on_test", "that lr has the lowest test loss: "
+                                      "chosen by the test set, the test loss is no longer an "
+                                      "honest report of how the model does on new data")),)),
 )

@@ -10,7 +10,7 @@ DECAY_WITHOUT_LR = mistake("decay_without_lr", f"torch scales the decay by lr {L
 
 ANSWERS = (
     FunctionAnswer(
-        name="amsgrad_step", notebook=NB, points=4,
+        name="amsgrad_step", notebook=NB, points=3,
         params=("theta", "grad", "m", "v", "v_max", "t", "lr", "beta1", "beta2", "eps"),
         returns=("theta", "m", "v", "v_max", "t"),
         make_cases=lambda rng: cases.adam_like_cases(rng, amsgrad=True), reference=cases.adam_ref,
@@ -68,4 +68,15 @@ ANSWERS = (
                 wrong=((False, mistake("l2_not_rescaled", "L2 adds weight_decay * theta to the "
                                        "gradient, so it passes through m_hat / sqrt(v_hat) "
                                        "like the rest of it")),)),
+    ValueAnswer(name="adam_bug_line", notebook=NB, points=1, expected=9, skill="find the bug",
+                hint="compare each line with lesson 5, '1. The six steps, one cell each'; the "
+                "table shows the very first step already goes wrong",
+                wrong=((8, mistake("bug_line_m_hat", "that line corrects m as lesson 5 does; "
+                                   "compare the two corrections with each other")),
+                       (10, mistake("bug_line_update", "that line is lesson 5's update; look "
+                                    "at what it is given")),
+                       (4, mistake("bug_line_t", "t starts at 1 here, so the first step uses "
+                                   "t = 1, as torch's does")),
+                       (7, mistake("bug_line_v", "that line is v's moving average as lesson 5 "
+                                   "writes it")))),
 )

@@ -4,6 +4,8 @@ from adamedu.course.answers.kinds import FunctionAnswer, ValueAnswer, ladder, mi
 
 NB = "ex09_memory_and_scale"
 ZERO = "(lesson 9, '4c. Shard the state across devices (ZeRO)')"
+TOO_SMALL = mistake("stage_too_small", "at that stage each device still needs more memory than "
+                    "it has")
 
 ANSWERS = (
     FunctionAnswer(
@@ -55,7 +57,7 @@ ANSWERS = (
                        (24.0, mistake("model_gb_fp32_slip2", "count Adam's m and v as well")),
                        (3e9 * 16 / 2**30, mistake("model_gb_fp32_slip3", "GB here means 10**9 "
                                                   "bytes, not 2**30")))),
-    ValueAnswer(name="zero2_gb", notebook=NB, points=2, expected=13e9 * (2 + 14 / 16) / 1e9,
+    ValueAnswer(name="zero2_gb", notebook=NB, points=1, expected=13e9 * (2 + 14 / 16) / 1e9,
                 hint="the unsharded bytes stay whole on every device; the sharded ones are "
                      "divided",
                 wrong=((13e9 * (4 + 12 / 16) / 1e9, mistake("zero2_gb_slip1", "that is stage "
@@ -65,4 +67,11 @@ ANSWERS = (
                                       "weights whole")),
                        (208.0, mistake("zero2_gb_slip3", "stage 2 shards part of the memory "
                                        "across the 16 devices")))),
+    ValueAnswer(name="smallest_stage", notebook=NB, points=1, expected=2, skill="decide",
+                hint="for each stage add what every device keeps whole and its share of what "
+                f"is sharded, and choose the smallest stage that fits: each further stage "
+                f"adds communication {ZERO}",
+                wrong=((3, mistake("stage_fits_not_smallest", "that stage fits, but a smaller "
+                                   "one fits too, with less communication")),
+                       (1, TOO_SMALL), (0, TOO_SMALL))),
 )
