@@ -69,7 +69,7 @@ def test_a_folder_per_student(tmp_path):
     gradebook.write_outputs(records, tmp_path / "gradebook.csv")
     assert read_csv(tmp_path / "gradebook.csv") == [
         HEADER,
-        ["alice", "3", "10", "13", "20", "", "adagrad_step 0/7 (eps_inside_root)"],
+        ["alice", "4", "10", "14", "20", "", "adagrad_step 0/6 (eps_inside_root)"],
         ["bob", "", "4", "4", "20", "ex05_adam: cell answer-adam_step: imports os",
          "adam_step 0/6 (no_bias_correction)"],
         ["Carol Smith", "", "9", "9", "20", "", "m_hat_first 0/1 (not attempted yet)"],
@@ -111,7 +111,7 @@ def test_files_that_match_no_rule_are_rows_under_their_file_name(tmp_path):
         ["student", "ex05_adam", "total", "max", "flags", "lost"],
         ["zoe", "10", "10", "10", "", ""],
         ["ex05/ex05_adam.ipynb", "10", "10", "10", "", ""],
-        ["ex05_adam (1).ipynb", "8", "8", "10", "", "no_bias_first_step 0/2 (not correct)"],
+        ["ex05_adam (1).ipynb", "9", "9", "10", "", "no_bias_first_step 0/1 (not correct)"],
         ["homework.ipynb", "", "0", "10",
          "unknown exercise: not graded: cannot tell which exercise this is", ""],
     ]
@@ -171,7 +171,8 @@ def test_the_long_format_detail(tmp_path):
         [*common, "m_hat_first", "0", "1", records[0]["answers"][1]["reason"], "m_not_m_hat",
          flags],
         [*common, "constant_g_step", "1", "1", "", "", flags],
-        [*common, "no_bias_first_step", "2", "2", "", "", flags],
+        [*common, "no_bias_first_step", "1", "1", "", "", flags],
+        [*common, "diagnose_adam", "1", "1", "", "", flags],
         ["junk.ipynb", "", "junk.ipynb", "subs", "cd" * 32, "no", "the file is empty",
          "", "", "", "", "", ""],
     ]
