@@ -19,6 +19,7 @@ fused multiply-adds round differently.
 from typing import NamedTuple, Optional
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check
 
@@ -121,29 +122,31 @@ def _lerp(start, end, weight):
 # --------------------------------------------------------------------------- base class
 
 class _Optimizer:
-    """Shared plumbing: hyperparameters, repr, argument checks around ``_update``."""
+    """Shared plumbing: hyperparameters, repr, argument checks around ``_update``.
 
-    State = None
+    A subclass sets ``State`` (its state type), ``self._hp`` (the constructor's arguments)
+    and ``self.label``, and defines ``_init(theta)`` and ``_update(theta, grad, state)``:
+    the equations of its docstring, on arrays already checked.
+    """
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "step" in vars(cls):  # a subclass with its own step: the fast path calls it too
-            cls.unchecked_step = cls.step
+    State: type
+    label: str
+    _hp: dict
 
     @property
-    def hyperparams(self):
+    def hyperparams(self) -> dict:
         """The constructor's arguments as a dict (a copy)."""
         return dict(self._hp)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._hp.items())
         return f"{type(self).__name__}({args})"
 
-    def init(self, theta):
+    def init(self, theta: ArrayLike) -> tuple:
         """The state before the first step (``t = 0``)."""
         return self._init(_as_theta(theta))
 
-    def step(self, theta, grad, state):
+    def step(self, theta: ArrayLike, grad: ArrayLike, state: tuple) -> tuple[np.ndarray, tuple]:
         """One update: returns ``(new_theta, new_state)``; the inputs are never modified."""
         name = type(self).__name__
         theta = _as_theta(theta)
@@ -157,16 +160,6 @@ class _Optimizer:
                                  f"has shape {theta.shape}: create the state with opt.init(theta)")
         with np.errstate(all="ignore"):  # non-finite gradients propagate silently, as in torch
             theta, state = self._update(theta, grad, state)
-        return _array(theta), state
-
-    def unchecked_step(self, theta, grad, state):
-        """``step`` without its argument checks or warning filter: the same arithmetic.
-
-        For a caller that has already checked the inputs (``trajectory.run`` in its
-        inner loop, under its own ``np.errstate``): theta and grad must be arrays of one
-        float dtype and shape, and state must come from ``init`` or ``step``.
-        """
-        theta, state = self._update(theta, grad, state)
         return _array(theta), state
 
     def _zeros(self, theta):
@@ -211,7 +204,9 @@ class SGD(_Optimizer):
         return SGDState(t=0, b=self._zeros(theta) if self._hp["momentum"] != 0 else None)
 
     def _update(self, theta, grad, state):
-        lr, momentum, dampening, nesterov, weight_decay = self._hp.values()
+        hp = self._hp
+        lr, momentum, dampening = hp["lr"], hp["momentum"], hp["dampening"]
+        nesterov, weight_decay = hp["nesterov"], hp["weight_decay"]
         t = state.t + 1
         if weight_decay != 0:
             grad = grad + weight_decay * theta
@@ -261,7 +256,8 @@ class Adagrad(_Optimizer):
         return AdagradState(t=0, state_sum=np.full_like(theta, s0))
 
     def _update(self, theta, grad, state):
-        lr, lr_decay, weight_decay, _, eps = self._hp.values()
+        hp = self._hp
+        lr, lr_decay, weight_decay, eps = hp["lr"], hp["lr_decay"], hp["weight_decay"], hp["eps"]
         t = state.t + 1
         if weight_decay != 0:
             grad = grad + weight_decay * theta
@@ -309,7 +305,9 @@ class RMSprop(_Optimizer):
                             b=self._zeros(theta) if hp["momentum"] > 0 else None)
 
     def _update(self, theta, grad, state):
-        lr, alpha, eps, weight_decay, momentum, centered = self._hp.values()
+        hp = self._hp
+        lr, alpha, eps = hp["lr"], hp["alpha"], hp["eps"]
+        weight_decay, momentum, centered = hp["weight_decay"], hp["momentum"], hp["centered"]
         t = state.t + 1
         if weight_decay != 0:
             grad = grad + weight_decay * theta

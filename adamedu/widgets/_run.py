@@ -13,6 +13,7 @@ import threading
 import numpy as np
 
 from adamedu import optimizers, trajectory
+from adamedu.widgets import _fast
 from adamedu.widgets._figure import inside
 from adamedu.widgets._sliders import _fmt
 
@@ -120,7 +121,7 @@ class _Run:
 
 
 def _run(name, hp, surface, start, steps):
-    return trajectory.run(optimizers.make(name, **hp), surface, start=start, steps=steps)
+    return _fast.run(optimizers.make(name, **hp), surface, start, steps)
 
 
 class _LookAhead:
