@@ -16,7 +16,8 @@ so a trajectory computed here agrees with torch to about 1e-15 relative: only to
 fused multiply-adds round differently.
 """
 
-from typing import NamedTuple, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -26,7 +27,7 @@ from adamedu import _check
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
     "SGDState", "AdagradState", "RMSpropState", "AdamState",
-    "make", "state_nbytes", "NAMES",
+    "make", "state_nbytes", "NAMES", "Spec", "SPECS", "register", "spec", "spec_of_label",
 ]
 
 
@@ -65,6 +66,73 @@ class AdamState(NamedTuple):
 def state_nbytes(state):
     """Bytes held by the arrays of an optimizer state (``t`` and ``None`` buffers count 0)."""
     return sum(x.nbytes for x in state if isinstance(x, np.ndarray))
+
+
+# --------------------------------------------------------------------------- declarations
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything the course says about one optimizer name, declared once beside its class.
+
+    ``make(name)`` builds it; `plots` draws it in its colour, line style and marker; the
+    explorers (`adamedu.widgets`) give it the sliders in ``controls`` and start ``lr`` at
+    ``explore_lr`` (or at ``explore_lr_on[surface]``); the book draws its marker.
+
+    name           the name ``make`` takes, lower case ("adam")
+    build          the class, or any function of keyword hyperparameters that returns an
+                   optimizer (``init``, ``step``, ``label`` and ``hyperparams``)
+    label          ``make(name).label``, e.g. "AMSGrad": legends key colours by it
+    color          its colour in every figure (a hex string)
+    linestyle      a matplotlib line style ("-", ":", or a dash tuple (0, (5, 1)))
+    marker         a matplotlib marker ("o", "s", "^", ...)
+    fixed          hyperparameters ``make`` sets unless given ({"amsgrad": True})
+    controls       the explorer's sliders, in display order ("lr", "beta1", ...)
+    explore_lr     the explorer's starting lr
+    explore_lr_on  the starting lr on particular surfaces, {surface name: lr}
+    choices        slider stops for a hyperparameter the explorer does not know already
+    aliases        other names ``make`` takes for it ("gd" for "sgd")
+    """
+    name: str
+    build: Callable[..., Any]
+    label: str
+    color: str
+    linestyle: Any
+    marker: str
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    controls: tuple[str, ...] = ("lr",)
+    explore_lr: float = 0.1
+    explore_lr_on: Mapping[str, float] = field(default_factory=dict)
+    choices: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+
+SPECS: dict[str, Spec] = {}  # name (and alias) -> Spec, in the order of declaration
+
+
+def register(declared: Spec) -> Spec:
+    """Add an optimizer to the course: ``make``, the figures and the explorers know it."""
+    for name in (declared.name, *declared.aliases):
+        SPECS[name] = declared
+    return declared
+
+
+def spec(name: str) -> Spec:
+    """The declaration of an optimizer name (any case), or a ValueError naming the others."""
+    key = str(name).lower()
+    if key not in SPECS:
+        raise ValueError(f"unknown optimizer name {name!r}; choose one of {', '.join(SPECS)}")
+    return SPECS[key]
+
+
+def spec_of_label(label: str) -> Optional[Spec]:
+    """The declaration whose label `label` is or starts with ("Adam, lr = 0.1" -> Adam's),
+    or None."""
+    by_label = {declared.label: declared for declared in SPECS.values()}
+    label = str(label)
+    if label in by_label:
+        return by_label[label]
+    head = label.replace(",", " ").replace("(", " ").split()
+    return by_label.get(head[0]) if head else None
 
 
 # --------------------------------------------------------------------------- validation
@@ -154,9 +222,9 @@ class _Optimizer:
         if not isinstance(state, self.State):
             raise ValueError(f"{name}.step: state is a {type(state).__name__}, but {name} "
                              f"needs a {self.State.__name__}: create it with opt.init(theta)")
-        for field, x in zip(state._fields, state):
+        for buffer, x in zip(state._fields, state):
             if isinstance(x, np.ndarray) and x.shape != theta.shape:
-                raise ValueError(f"{name}.step: state.{field} has shape {x.shape} but theta "
+                raise ValueError(f"{name}.step: state.{buffer} has shape {x.shape} but theta "
                                  f"has shape {theta.shape}: create the state with opt.init(theta)")
         with np.errstate(all="ignore"):  # non-finite gradients propagate silently, as in torch
             theta, state = self._update(theta, grad, state)
@@ -220,6 +288,22 @@ class SGD(_Optimizer):
         return theta + (-lr) * grad, SGDState(t=t, b=_array(b) if b is not None else None)
 
 
+# Plain and momentum GD need a step below 2 / curvature, which depends on the surface;
+# the adaptive methods move about lr per step, so 0.1 suits every surface.
+_SGD_CONTROLS = ("lr", "momentum", "nesterov")
+register(Spec("sgd", SGD, "GD", "#000000", ":", "s", aliases=("gd",), controls=_SGD_CONTROLS,
+              explore_lr=0.01, explore_lr_on={"quadratic": 0.1, "rotated_quadratic": 0.1,
+                                              "rosenbrock": 0.001, "beale": 0.001,
+                                              "saddle": 0.01, "himmelblau": 0.01}))
+_MOMENTUM_LR = {"quadratic": 0.01, "rotated_quadratic": 0.01, "rosenbrock": 0.001,
+                "beale": 0.001, "saddle": 0.001, "himmelblau": 0.01}
+register(Spec("momentum", SGD, "Momentum", "#0072B2", "--", "^", fixed={"momentum": 0.9},
+              controls=_SGD_CONTROLS, explore_lr=0.01, explore_lr_on=_MOMENTUM_LR))
+register(Spec("nesterov", SGD, "Nesterov", "#56B4E9", (0, (5, 1)), "v",
+              fixed={"momentum": 0.9, "nesterov": True}, controls=_SGD_CONTROLS,
+              explore_lr=0.01, explore_lr_on=_MOMENTUM_LR))
+
+
 # --------------------------------------------------------------------------- Adagrad
 
 class Adagrad(_Optimizer):
@@ -265,6 +349,9 @@ class Adagrad(_Optimizer):
         state_sum = state.state_sum + grad * grad
         std = np.sqrt(state_sum) + eps
         return theta + (-clr) * grad / std, AdagradState(t=t, state_sum=_array(state_sum))
+
+
+register(Spec("adagrad", Adagrad, "Adagrad", "#009E73", "-.", "D", controls=("lr", "eps")))
 
 
 # --------------------------------------------------------------------------- RMSprop
@@ -327,6 +414,10 @@ class RMSprop(_Optimizer):
         new = RMSpropState(t=t, v=_array(v), g_avg=None if g_avg is None else _array(g_avg),
                            b=None if b is None else _array(b))
         return theta, new
+
+
+register(Spec("rmsprop", RMSprop, "RMSprop", "#CC79A7", (0, (3, 1, 1, 1, 1, 1)), "P",
+              controls=("lr", "alpha", "eps", "momentum")))
 
 
 # --------------------------------------------------------------------------- Adam, AdamW
@@ -419,36 +510,33 @@ class AdamW(Adam):
         self.label = "AdamW"
 
 
+# Okabe & Ito's (2008) colour-blind-safe palette, with Tol's wine for AdamW instead of
+# their yellow (too light on white); tests/test_palette.py checks every pair.
+_ADAM_CONTROLS = ("lr", "beta1", "beta2", "eps")
+register(Spec("adam", Adam, "Adam", "#D55E00", "-", "o",
+              controls=_ADAM_CONTROLS + ("bias_correction",)))
+register(Spec("amsgrad", Adam, "AMSGrad", "#E69F00", (0, (1, 1, 4, 1)), "p",
+              fixed={"amsgrad": True}, controls=_ADAM_CONTROLS + ("bias_correction",)))
+register(Spec("adamw", AdamW, "AdamW", "#882255", (0, (8, 2)), "h",
+              controls=_ADAM_CONTROLS + ("weight_decay",)))
+
+
 # --------------------------------------------------------------------------- make
 
-_FACTORIES = {
-    "sgd": (SGD, {}),
-    "gd": (SGD, {}),
-    "momentum": (SGD, {"momentum": 0.9}),
-    "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
-    "adagrad": (Adagrad, {}),
-    "rmsprop": (RMSprop, {}),
-    "adam": (Adam, {}),
-    "amsgrad": (Adam, {"amsgrad": True}),
-    "adamw": (AdamW, {}),
-}
-NAMES = tuple(_FACTORIES)
+NAMES = tuple(SPECS)  # the course's optimizer names (with the alias "gd")
 
 
-def make(name, **hp):
+def make(name: str, **hp: Any):
     """Build an optimizer by name, e.g. ``make("adam", lr=0.1)``.
 
     Names: ``sgd`` (alias ``gd``), ``momentum`` (SGD with momentum 0.9 unless given),
     ``nesterov`` (likewise, with ``nesterov=True``), ``adagrad``, ``rmsprop``, ``adam``,
-    ``amsgrad`` (Adam with ``amsgrad=True``), ``adamw``.
+    ``amsgrad`` (Adam with ``amsgrad=True``), ``adamw``, and any name added with `register`.
     """
-    key = str(name).lower()
-    if key not in _FACTORIES:
-        raise ValueError(f"unknown optimizer name {name!r}; choose one of {', '.join(NAMES)}")
-    cls, defaults = _FACTORIES[key]
-    allowed = cls.__init__.__code__.co_varnames[1:cls.__init__.__code__.co_argcount]
+    declared = spec(name)
+    allowed = list(declared.build(**declared.fixed).hyperparams)
     unknown = sorted(set(hp) - set(allowed))
     if unknown:
-        raise ValueError(f"{key} does not take {', '.join(map(repr, unknown))}; "
+        raise ValueError(f"{str(name).lower()} does not take {', '.join(map(repr, unknown))}; "
                          f"its hyperparameters are {', '.join(allowed)}")
-    return cls(**{**defaults, **hp})
+    return declared.build(**{**declared.fixed, **hp})
