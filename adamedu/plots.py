@@ -3,9 +3,9 @@ heatmaps of hyperparameter grids (`sweeps`) and the online counterexample's runs
 
 Importing this module applies the course style (small figures at dpi 80, readable fonts,
 a light grid). `color(label)` gives each optimizer the same colour in every figure, and
-`style(label)` its colour, line style and marker: the course palette is Okabe and Ito's
-colour-blind-safe set (with a wine red for AdamW instead of their yellow, which is too
-light on white), and the marker and dashes make every optimizer readable in greyscale.
+`style(label)` its colour, line style and marker, as its `optimizers.Spec` declares them
+(the course palette is Okabe and Ito's colour-blind-safe set, with a wine red for AdamW;
+the marker and dashes make every optimizer readable in greyscale).
 Every function draws on an optional `ax` (else makes a figure) and returns the axes,
 except those that make several panels: `small_multiples`, `online_runs` and
 `online_small_multiples` return the figure; `on_surfaces` (and
@@ -23,9 +23,6 @@ from adamedu import surfaces as _surfaces
 from adamedu import trajectory as _trajectory
 
 __all__ = [
-    "COLORS",
-    "LINESTYLES",
-    "MARKERS",
     "STYLE",
     "apply_style",
     "color",
@@ -61,31 +58,7 @@ STYLE = {
     "lines.linewidth": 1.6,
 }
 
-# Okabe & Ito (2008), "Color Universal Design"; AdamW in Tol's wine. tests/test_palette.py
-# simulates the three colour-vision deficiencies on these and checks every pair.
-COLORS = {
-    "GD": "#000000",
-    "Momentum": "#0072B2",
-    "Nesterov": "#56B4E9",
-    "Adagrad": "#009E73",
-    "RMSprop": "#CC79A7",
-    "Adam": "#D55E00",
-    "AMSGrad": "#E69F00",
-    "AdamW": "#882255",
-}
-# A line style and a marker per optimizer, so figures read without colour too.
-LINESTYLES = {
-    "GD": ":",
-    "Momentum": "--",
-    "Nesterov": (0, (5, 1)),
-    "Adagrad": "-.",
-    "RMSprop": (0, (3, 1, 1, 1, 1, 1)),
-    "Adam": "-",
-    "AMSGrad": (0, (1, 1, 4, 1)),
-    "AdamW": (0, (8, 2)),
-}
-MARKERS = {"GD": "s", "Momentum": "^", "Nesterov": "v", "Adagrad": "D", "RMSprop": "P",
-           "Adam": "o", "AMSGrad": "p", "AdamW": "h"}
+# Labels that are not an optimizer's (`optimizers.Spec` declares each one's style).
 _FALLBACK = ["#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833", "#ee7733",
              "#66ccee"]
 _FALLBACK_MARKERS = ["<", ">", "d", "H", "8", "1", "2", "3"]
@@ -100,40 +73,30 @@ def apply_style():
 apply_style()
 
 
-def _known(label):
-    """The optimizer label that `label` is or starts with ("Adam, lr = 0.1" -> "Adam"), or None."""
-    label = str(label)
-    if label in COLORS:
-        return label
-    head = label.replace(",", " ").replace("(", " ").split()
-    return head[0] if head and head[0] in COLORS else None
-
-
-def color(label):
+def color(label: str) -> str:
     """The colour of an optimizer label, the same across the whole course.
 
     Known labels ("GD", "Momentum", ..., "AdamW") and labels that start with one
-    ("Adam, lr = 0.1") get the optimizer's colour; other labels get a fixed colour
-    from a fallback palette (chosen from the label's text, so it never changes).
+    ("Adam, lr = 0.1") get the optimizer's colour (`optimizers.Spec.color`); other labels
+    get a fixed colour from a fallback palette (chosen from the label's text, so it never
+    changes).
     """
-    known = _known(label)
-    if known:
-        return COLORS[known]
-    return _FALLBACK[zlib.crc32(str(label).encode()) % len(_FALLBACK)]
+    return style(label)["color"]
 
 
-def style(label):
+def style(label: str) -> dict:
     """matplotlib keyword arguments for an optimizer label: color, linestyle and marker.
 
-    ``ax.plot(x, y, **plots.style("Adam"))``. Like `color`, a label that starts with a
-    known optimizer ("Adam, lr = 0.1") gets that optimizer's style; other labels get a
-    solid line and a marker chosen from the label's text.
+    ``ax.plot(x, y, **plots.style("Adam"))``. A label that is or starts with a declared
+    optimizer's (`optimizers.spec_of_label`: "Adam, lr = 0.1") gets that optimizer's
+    style; other labels get a solid line and a colour and marker chosen from the label's
+    text.
     """
-    known = _known(label)
+    known = _optimizers.spec_of_label(label)
     if known:
-        return {"color": COLORS[known], "linestyle": LINESTYLES[known], "marker": MARKERS[known]}
+        return {"color": known.color, "linestyle": known.linestyle, "marker": known.marker}
     k = zlib.crc32(str(label).encode())
-    return {"color": color(label), "linestyle": "-",
+    return {"color": _FALLBACK[k % len(_FALLBACK)], "linestyle": "-",
             "marker": _FALLBACK_MARKERS[k % len(_FALLBACK_MARKERS)]}
 
 

@@ -31,6 +31,11 @@ _LEFTOVER_SECONDS = 1.0  # start values from the old surface arrive within this 
 _TOGGLES = ("nesterov", "bias_correction")
 
 
+def _stops(run, p):
+    """The stops of a chosen-values slider (CHOICES, or the optimizer's own `choices`)."""
+    return run.spec.choices.get(p) or CHOICES.get(p, ())
+
+
 def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):
     """Open a slider explorer for `optimizer` (a name for `optimizers.make`, or a list of
     names to compare) on `surface` (a name in `surfaces.SURFACES` or a `Surface`).
@@ -165,7 +170,7 @@ class Explorer(_Sliders):
         wide = W.Layout(width="320px")
         for name, run in self._runs.items():
             for p in run.params:
-                run.widgets[p] = w = self._control(p, run.values[p], style, wide)
+                run.widgets[p] = w = self._control(run, p, run.values[p], style, wide)
                 w.add_class(f"adamedu-{p.replace('_', '-')}")
                 w.observe(self._listener(name, p), names="value")
         surface = W.Dropdown(options=list(self._choices), value=self._surface.name,
@@ -196,7 +201,7 @@ class Explorer(_Sliders):
         self._build_view(controls)
 
     @staticmethod
-    def _control(p, value, style, layout):
+    def _control(run, p, value, style, layout):
         if p in _LOG:
             low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p])
             return W.FloatLogSlider(value=value, base=10, min=low, max=high,
@@ -205,7 +210,7 @@ class Explorer(_Sliders):
         if p in _TOGGLES:
             return W.Checkbox(value=bool(value), description=p.replace("_", " "),
                               style=style, layout=layout, indent=True)
-        options = sorted(set(CHOICES[p]) | {float(value)})
+        options = sorted(set(_stops(run, p)) | {float(value)})
         return W.SelectionSlider(options=[(_fmt(v), v) for v in options], value=float(value),
                                  description=p, style=style, layout=layout)
 
@@ -342,7 +347,7 @@ class Explorer(_Sliders):
             if not isinstance(value, (bool, np.bool_, int)) or value not in (0, 1):
                 raise ValueError(f"{p} is on or off: give True or False, got {value!r}")
             value = bool(value)
-        elif p in CHOICES and p in run.params:
+        elif p in run.params and _stops(run, p):
             value = _rate(p, value)
         else:
             value = _check.number(p, value)
@@ -359,7 +364,7 @@ class Explorer(_Sliders):
         widget = run.widgets[p]
 
         def apply():
-            if p in CHOICES and value not in [v for _, v in widget.options]:
+            if _stops(run, p) and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
                 widget.options = [(_fmt(v), v) for v in options]
             grid = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
