@@ -12,12 +12,14 @@ once on the interrupt, against the 2 s grace (harness.INTERRUPT_GRACE, 5 s when 
 the fixture gives it.
 """
 import contextlib
+import csv
 import hashlib
 import importlib.util
 import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,7 @@ from adamedu.course import (
     harness,
     judge,
     notebook,
+    results,
     sandbox,
     submissions,
 )
@@ -118,8 +121,12 @@ def workspace():
 
 def _targets(base, subs, out):
     (base / "canary.txt").write_text("untouched", encoding="utf-8")
+    box = sandbox.Sandbox("auto")
     return corpus.Targets(victim=str(subs / corpus.VICTIM), canary=str(base / "canary.txt"),
-                          gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None)
+                          gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None,
+                          memory_mb=2048 if BWRAP and "memory" in box.cgroups else 0,
+                          tmp_mib=sandbox.TMPFS_BYTES // 2**20 if BWRAP else 0,
+                          shm_mib=sandbox.SHM_BYTES // 2**20 if BWRAP else 0)
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +167,7 @@ def test_one_record_per_submission_and_hidden_folders_are_named(batch):
     assert f"skipped hidden folder {batch['subs'] / '.dave'}{os.sep} " in batch["stderr"]
 
 
-@pytest.mark.parametrize("name", sorted(corpus.corpus()))
+@pytest.mark.parametrize("name", sorted(map(results.display_name, corpus.corpus())))
 def test_each_submission_gets_its_score_reason_and_flags(batch, name):
     rec, expect = batch["records"][name], batch["expected"][name]
     reasons = [f"{a['answer']} {a['points']:g}/{a['max']:g}: {a['reason']}"
@@ -184,10 +191,19 @@ def test_every_lost_point_has_a_reason(batch):
             assert (a["points"] == a["max"]) == (a["reason"] == ""), (name, a)
 
 
+def _on_disk(subs):
+    """{name as the outputs show it: the file}."""
+    return {results.display_name(p.name): p for p in subs.iterdir()}
+
+
 def test_records_carry_the_hash_of_what_was_graded(batch):
+    files = _on_disk(batch["subs"])
     for name, rec in batch["records"].items():
-        assert rec["sha256"] == hashlib.sha256((batch["subs"] / name).read_bytes()).hexdigest()
         assert rec["root"] == str(batch["subs"]) and rec["file"] == name
+        if files[name].is_symlink() or not files[name].is_file():
+            assert rec["sha256"] == "" and not rec["graded"]  # refused, never read
+        else:
+            assert rec["sha256"] == hashlib.sha256(files[name].read_bytes()).hexdigest()
 
 
 def test_no_submission_changes_another_or_the_repo(batch):
@@ -195,7 +211,7 @@ def test_no_submission_changes_another_or_the_repo(batch):
     assert batch["records"][corpus.VICTIM]["total"] == corpus.PERFECT
     assert _tree_hash() == batch["repo_before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == [
-        "gradebook.csv", "gradebook_detail.csv", "grades.json"]
+        ".gradebook.csv.lock", "gradebook.csv", "gradebook_detail.csv", "grades.json"]
     assert not (ROOT / "ex05_adam.ipynb").exists()
 
 
@@ -233,6 +249,48 @@ def test_outputs_agree_with_the_records(batch):
     loaded = gradebook.load_records(out=batch["out"] / "gradebook.csv")
     assert sorted(r["file"] for r in loaded) == sorted(batch["records"])
     assert isinstance(batch["data"]["seed"], int)
+
+
+def test_what_a_submission_wrote_reaches_no_output_raw(batch):
+    """Forged 18 MB of reasons, terminal escapes in names and messages, a surrogate: every
+    output stays small and shows them escaped; the worker's stderr is never a reason."""
+    outputs = {p.name: p.read_bytes() for p in batch["out"].iterdir()}
+    assert max(map(len, outputs.values())) < 2**20, {k: len(v) for k, v in outputs.items()}
+    for text in [batch["stderr"], *(v.decode("utf-8") for v in outputs.values())]:
+        assert "\x1b" not in text and "\x07" not in text
+    assert r"esc\x1b[2J_ex05_adam.ipynb: 10/10" in batch["stderr"]
+    assert r"j\xf6rg_ex05_adam.ipynb: 10/10" in batch["stderr"]
+    assert "FORGED" not in batch["records"]["planted_ex05.ipynb"]["error"]
+    assert all(len(a["reason"]) <= results.MAX_REASON
+               for r in batch["records"].values() for a in r["answers"])
+
+
+def test_not_graded_has_an_empty_total_in_every_output(batch):
+    refused = {name for name, r in batch["records"].items() if not r["graded"]}
+    assert {"fifo_ex05.ipynb", "linked_ex05.ipynb", "many_cells_ex05.ipynb"} <= refused
+    assert all(batch["records"][n]["total"] is None for n in refused)
+    rows = list(csv.DictReader(io.StringIO(batch["gradebook"].decode("utf-8"))))
+    for name in refused:
+        row = next(r for r in rows if r["student"] == gradebook.student_of(
+            batch["records"][name])[0])
+        assert row["total"] == "", row
+    detail = list(csv.DictReader(open(batch["out"] / "gradebook_detail.csv", encoding="utf-8")))
+    assert all(r["points"] == "" for r in detail if r["graded"] == "no")
+
+
+def test_a_name_typed_two_ways_is_one_student(batch):
+    rows = list(csv.DictReader(io.StringIO(batch["gradebook"].decode("utf-8"))))
+    rene = [r for r in rows if r["student"].startswith("ren")]
+    assert [r["student"] for r in rene] == ["ren\u00e9"]
+    assert "ex05_adam: 2 files" in rene[0]["flags"]
+
+
+def test_resume_over_the_corpus_grades_nothing_again(batch):
+    """Names that are not UTF-8 or hold escapes match their rows when resuming."""
+    code, err = _grade([batch["subs"], "--out", batch["out"] / "gradebook.csv", "--json",
+                        batch["out"] / "grades.json", "--resume", "--sandbox", "off"])
+    assert f"resuming: {len(batch['expected'])} already graded, 0 to grade" in err, err
+    assert code == 0
 
 
 # ---------------------------------------------------------------- verdict parity
@@ -354,6 +412,52 @@ def test_total_timeout_stops_a_slow_submission(fallback):
     assert all("total time limit reached before this cell" in r for r in reasons[1:])
 
 
+# ---------------------------------------------------------------- installed under /tmp, locked
+
+def test_an_install_under_tmp_grades_one_run_per_gradebook_and_stops_on_sigterm(tmp_path):
+    """Python (a venv) and the course (a checkout) in /tmp, as the sandbox's private /tmp
+    would hide them: grading works. While it runs, a second grader on the same gradebook
+    exits 2; SIGTERM ends the first within seconds, with its rows kept."""
+    home = Path(tempfile.mkdtemp(prefix="adamedu-tmp-install-", dir="/tmp"))
+    try:
+        venv, checkout = home / "venv", home / "checkout"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        site = next(venv.glob("lib/python*/site-packages"))
+        ours = [p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)]
+        (site / "adamedu_test.pth").write_text("\n".join(ours) + "\n")
+        shutil.copytree(ROOT / "adamedu", checkout / "adamedu",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "exercises", checkout / "exercises")
+        subs, out = tmp_path / "subs", tmp_path / "out"
+        subs.mkdir()
+        out.mkdir()
+        shutil.copy(ROOT / "solutions/ex03_adagrad.ipynb", subs / "a_ex03.ipynb")
+        nb = json.loads((ROOT / "solutions/ex04_rmsprop.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell.get("id") == "answer-rmsprop_step":
+                cell["source"] = "import time\ntime.sleep(120)\n"
+        (subs / "b_ex04.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        args = [str(subs), "-j", "1", "--out", str(out / "g.csv"), "--sandbox",
+                "require" if BWRAP or REQUIRED else "off"]
+        proc = subprocess.Popen([str(venv / "bin/python"), "-m", "adamedu.course.grade", *args],
+                                cwd=checkout, env=dict(os.environ, PYTHONPATH=str(checkout)),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not gradebook.load_records(out=out / "g.csv") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kept = gradebook.load_records(out=out / "g.csv")
+        code, err = _grade([*args[:-2], "--sandbox", "off"])
+        assert code == 2 and err.startswith("another grader is writing"), err
+        proc.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 130 and time.monotonic() - sent < 10, stderr
+        assert "interrupted: 1 row(s) graded in this run" in stderr
+        assert [(r["file"], r["total"]) for r in kept] == [("a_ex03.ipynb", 10.0)], stderr
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- interrupted, then resumed
 
 def test_a_killed_run_keeps_its_rows_and_resume_grades_the_rest(tmp_path):
@@ -470,6 +574,34 @@ def test_snapshot_reads_bytes_and_hash_once(tmp_path):
     assert sub.sha256 == hashlib.sha256(b'{"cells": []}').hexdigest()
     gone = submissions.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb")
     assert gone.error.startswith("cannot read")
+
+
+def test_fifos_devices_and_links_are_refused_without_being_opened(tmp_path):
+    os.mkfifo(tmp_path / "fifo.ipynb")  # opening it to read would block
+    (tmp_path / "link.ipynb").symlink_to("/etc/hostname")
+    refused = {name: submissions.snapshot(path, "", name).error for name, path in [
+        ("fifo", tmp_path / "fifo.ipynb"), ("device", "/dev/zero"),
+        ("link", tmp_path / "link.ipynb")]}
+    assert refused == {"fifo": "refused: a FIFO, not a regular file (not opened)",
+                       "device": "refused: a character device, not a regular file (not opened)",
+                       "link": "refused: a symbolic link (to /etc/hostname); a link may count "
+                               "another student's work twice, so grade the file itself"}
+
+
+def test_names_and_messages_are_shown_escaped():
+    assert results.clean("j\udcf6rg\x1b[2J\u202e\n") == "j\\xf6rg\\x1b[2J\\u202e\\x0a"
+    assert results.clean("x" * 600) == "x" * 499 + "…"
+    assert results.clean("ren\u00e9 \u4e2d") == "ren\u00e9 \u4e2d"
+
+
+def test_cells_and_answer_cells_are_capped():
+    cell = {"cell_type": "code", "id": "answer-m_hat_first", "source": "M_HAT_FIRST = 1"}
+    data = json.dumps({"cells": [cell] * (notebook.MAX_CELLS + 1)}).encode()
+    with pytest.raises(notebook.Unreadable, match="more than the 2000 a submission may have"):
+        notebook.parse_notebook(data)
+    nb = notebook.parse_notebook(json.dumps({"cells": [cell] * notebook.MAX_CELLS}).encode())
+    with pytest.raises(notebook.Unreadable, match="2000 cells for the answer m_hat_first"):
+        notebook.answer_positions(nb, answers.by_name("m_hat_first"))
 
 
 def test_shards_split_the_class_without_overlap(tmp_path):

@@ -241,13 +241,14 @@ def test_bwrap_caps_memory_across_all_processes(tmp_path):
         pytest.skip("no writable memory cgroup here (not root?): memory is capped per "
                     "process only, the documented fallback")
     code, out = _run(box, tmp_path, """
-import os, time
+import mmap, os, time
 pids = []
 for _ in range(4):
     pid = os.fork()
     if pid == 0:
-        block = b"x" * (200 * 2**20)
-        time.sleep(1)
+        held = mmap.mmap(-1, 200 * 2**20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
+                         | mmap.MAP_POPULATE)
+        time.sleep(1)  # all four at once
         os._exit(0)
     pids.append(pid)
 print(sum(os.waitpid(p, 0)[1] == 0 for p in pids), "of 4 lived")

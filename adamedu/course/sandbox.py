@@ -38,7 +38,7 @@ from pathlib import Path
 
 MARK = "ADAMEDU_GRADE_MARK"
 NPROC = 256                     # processes one submission may have at once
-TMPFS_BYTES = 512 * 2**20       # its /tmp: every folder it may write, in bwrap
+TMPFS_BYTES = 256 * 2**20       # its /tmp: every folder it may write, in bwrap
 SHM_BYTES = 64 * 2**20          # its /dev/shm, in bwrap
 FSIZE_BYTES = 100 * 2**20       # largest file it may write (its stdout and stderr too)
 NOBODY = 65534                  # the uid and gid a root grader's sandbox runs as
@@ -99,8 +99,8 @@ class Sandbox:
 
     def describe(self):
         """One line: what is and is not isolated."""
-        caps = [f"at most {NPROC} processes" if "pids" in self.cgroups or (
-                    self.bwrap and not self.root) else "NO process-count limit",
+        caps = [f"at most {NPROC} processes" if "pids" in self.cgroups or self.bwrap
+                else "NO process-count limit",
                 "memory capped across all its processes (cgroup)" if "memory" in self.cgroups
                 else "memory capped per process only (no writable memory cgroup)"]
         if self.bwrap:
