@@ -8,7 +8,8 @@ import numpy as np
 from adamedu import _check, optimizers, plots, surfaces
 from adamedu.widgets._figure import _PathFigure, divergence_mark
 from adamedu.widgets._run import _Run, readout
-from adamedu.widgets._sliders import _clamp, _fmt, _rate, _Sliders, _whole
+from adamedu.widgets._sliders import Sliders
+from adamedu.widgets._values import clamp, fmt, rate, whole
 
 __all__ = ["CHOICES", "EPS_RANGE", "LR_RANGE", "STEPS_RANGE", "Explorer", "divergence_mark",
            "explore"]  # divergence_mark: tools/explorer_data.py marks the book's paths with it
@@ -94,7 +95,7 @@ def _next(widget, old, new):
     return options[i] if 0 <= i < len(options) else None
 
 
-class Explorer(_Sliders):
+class Explorer(Sliders):
     """Sliders, a figure and a readout for one or several optimizers on a 2-D surface.
 
     Use `explore(...)` to make one. Attributes for code and tests: `widget` (the ipywidgets
@@ -211,7 +212,7 @@ class Explorer(_Sliders):
             return W.Checkbox(value=bool(value), description=p.replace("_", " "),
                               style=style, layout=layout, indent=True)
         options = sorted(set(_stops(run, p)) | {float(value)})
-        return W.SelectionSlider(options=[(_fmt(v), v) for v in options], value=float(value),
+        return W.SelectionSlider(options=[(fmt(v), v) for v in options], value=float(value),
                                  description=p, style=style, layout=layout)
 
     def _listener(self, name, key):
@@ -284,7 +285,7 @@ class Explorer(_Sliders):
         if "surface" in values:
             plan.append(self._plan_surface(values.pop("surface")))
         if "steps" in values:
-            steps = _whole("steps", values.pop("steps"), *STEPS_RANGE, notes)
+            steps = whole("steps", values.pop("steps"), *STEPS_RANGE, notes)
             plan.append(lambda: setattr(self._steps, "value", steps))
         if "start" in values:
             plan.append(self._plan_start(values.pop("start"), notes))
@@ -332,8 +333,8 @@ class Explorer(_Sliders):
 
         def apply():
             s = self._surface
-            px = _clamp("start x", x, *s.xlim, notes, " of the plotted window")
-            py = _clamp("start y", y, *s.ylim, notes, " of the plotted window")
+            px = clamp("start x", x, *s.xlim, notes, " of the plotted window")
+            py = clamp("start y", y, *s.ylim, notes, " of the plotted window")
             with self._x0.hold_sync(), self._y0.hold_sync():
                 self._x0.value, self._y0.value = px, py
             self._start = (px, py)
@@ -348,7 +349,7 @@ class Explorer(_Sliders):
                 raise ValueError(f"{p} is on or off: give True or False, got {value!r}")
             value = bool(value)
         elif p in run.params and _stops(run, p):
-            value = _rate(p, value)
+            value = rate(p, value)
         else:
             value = _check.number(p, value)
         if p not in run.params:  # a fixed extra such as amsgrad or centered: check it now
@@ -360,13 +361,13 @@ class Explorer(_Sliders):
         if p in _LOG:
             low, high = _LOG[p]
             why = " (the slider is logarithmic: it only takes values > 0)" if value <= 0 else ""
-            value = _clamp(p, value, low, high, notes, why)
+            value = clamp(p, value, low, high, notes, why)
         widget = run.widgets[p]
 
         def apply():
             if _stops(run, p) and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
-                widget.options = [(_fmt(v), v) for v in options]
+                widget.options = [(fmt(v), v) for v in options]
             grid = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
             if grid and (abs(grid[0] - widget.min) > 1e-9 or abs(grid[1] - widget.max) > 1e-9):
                 # move the log slider's grid so that it passes through value
