@@ -24,7 +24,7 @@ __all__ = ["RACE", "LeastSquares", "NoisyQuadratic", "adam_ratio", "ema_variance
 
 # --------------------------------------------------------------------------- minibatches
 
-class LeastSquares:
+class LeastSquares(data.BatchStream):
     """Linear regression y = X w + label noise, fitted by least squares.
 
     The training set has `n` examples x_i (rows of `X`, n x d, standard normal) with targets
@@ -32,9 +32,10 @@ class LeastSquares:
     The loss is the mean over examples, loss(theta) = mean_i (x_i . theta - y_i)**2 / 2, so
     the full gradient is the mean of the per-example gradients (x_i . theta - y_i) x_i.
 
-    As a *problem*, `grad(theta)` is the gradient of the next minibatch of `batch_size`
-    rows from `data.minibatches` (each epoch a fresh shuffle, rows drawn without
-    replacement); `reset()` rewinds the stream, so every run sees the same batches.
+    As a *problem* (a `data.BatchStream`), `grad(theta)` is the gradient of the next
+    minibatch of `batch_size` rows from `data.minibatches` (each epoch a fresh shuffle,
+    rows drawn without replacement); `reset()` rewinds the stream, so every run sees the
+    same batches.
     `loss` is always the full training loss; `minima` holds the least-squares solution.
     """
 
@@ -56,12 +57,8 @@ class LeastSquares:
         self.minima = np.linalg.lstsq(self.X, self.y, rcond=None)[0][np.newaxis, :]
         self.start = np.full(d, 3.0)
         self.seed = seed
-        self.reset()
-
-    def reset(self):
-        """Rewind the minibatch stream to its first batch."""
-        self._batches = iter(data.minibatches(self.n, self.batch_size, seed=self.seed,
-                                              epochs=10**6))
+        super().__init__(self.loss, self.minibatch_grad,
+                         data.minibatches(self.n, self.batch_size, seed=seed, epochs=10**6))
 
     def loss(self, theta):
         """Full training loss mean_i (x_i . theta - y_i)**2 / 2, a float."""
@@ -80,10 +77,6 @@ class LeastSquares:
     def minibatch_grad(self, theta, rows):
         """The gradient of the loss on the rows `rows` (an index array): their mean."""
         return minibatch_grad(theta, self.X, self.y, rows)
-
-    def grad(self, theta):
-        """The next minibatch's gradient (see the class docstring)."""
-        return self.minibatch_grad(theta, next(self._batches))
 
     def sample_grads(self, theta, batch_size, draws, seed=0):
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows

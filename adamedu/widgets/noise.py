@@ -77,6 +77,11 @@ class NoiseExplorer(Sliders):
         self.image.value = buf.getvalue()
         self._readout.value = "<br>".join(html.escape(line) for line in lines)
 
+    @property
+    def png(self) -> bytes:
+        """The current figure as PNG bytes."""
+        return bytes(self.image.value)
+
     def still_png(self) -> bytes:
         """The current figure (the live image is the whole figure)."""
-        return self.image.value
+        return self.png
