@@ -30,7 +30,7 @@ sliders apply theirs the same way, a failing update shows a message instead of a
 traceback, and updates arriving on several kernel threads are serialized and coalesced
 (one redraw at a time, ending on the latest values).
 """
-from adamedu.widgets import _layouts
+from adamedu.widgets import _layouts, _run
 from adamedu.widgets.explorer import CHOICES, EPS_RANGE, LR_RANGE, STEPS_RANGE, Explorer, explore
 from adamedu.widgets.noise import SIGMAS, NoiseExplorer, explore_noise
 from adamedu.widgets.online import (
@@ -45,10 +45,15 @@ from adamedu.widgets.online import (
 __all__ = ["explore", "Explorer", "LR_RANGE", "EPS_RANGE", "STEPS_RANGE", "CHOICES",
            "explore_counterexample", "OnlineExplorer", "ONLINE_C_RANGE", "ONLINE_STEPS_RANGE",
            "ONLINE_STEPS", "ONLINE_BETA2", "explore_noise", "NoiseExplorer", "SIGMAS",
-           "forget_layouts"]
+           "forget_layouts", "settle"]
 
 
 def forget_layouts() -> None:
     """Empty the explorers' layout cache (kept per kernel), so that the next explorer is
     laid out afresh; for tests and for changing matplotlib's settings mid-session."""
     _layouts.forget()
+
+
+def settle() -> None:
+    """Wait until the explorers' background runs (the look-ahead) are done."""
+    _run._AHEAD.submit(lambda: None).result()

@@ -9,6 +9,7 @@ from adamedu import _check, optimizers, plots, surfaces
 from adamedu.widgets._figure import _PathFigure, divergence_mark
 from adamedu.widgets._run import _Run, readout
 from adamedu.widgets._sliders import Sliders
+from adamedu.widgets._stops import log_grid, next_stop, on_grid, same
 from adamedu.widgets._values import clamp, fmt, rate, whole
 
 __all__ = ["CHOICES", "EPS_RANGE", "LR_RANGE", "STEPS_RANGE", "Explorer", "divergence_mark",
@@ -47,52 +48,6 @@ def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **val
     of a cell; change it in code with ``.set(...)``.
     """
     return Explorer(optimizer, surface=surface, steps=steps, start=start, **values)
-
-
-def _log_grid(value, low, high, step):
-    """(min, max) exponents of a log slider with this step whose grid passes through
-    value, as close to [low, high] as the grid allows: a value given in code (lr=0.002)
-    is then a stop, which the browser keeps as it is instead of rounding it to the
-    nearest stop of the standard grid (0.001995)."""
-    lo, hi, e = math.log10(low), math.log10(high), math.log10(value)
-    below = math.floor((e - lo) / step + 1e-9)
-    start = e - below * step
-    if abs(start - lo) < 1e-9:
-        start = lo  # the standard grid
-    return start, start + math.floor((hi - start) / step + 1e-9) * step
-
-
-def _same(a, b):
-    """True if two slider values differ only by the browser's rounding."""
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def _stop(widget, k):
-    """The value of a log slider's k-th stop, as Python computes it."""
-    return 10.0 ** (widget.min + k * widget.step)
-
-
-def _on_grid(widget, value):
-    """A log slider's value from the browser as the exact value of its stop (the browser
-    computes 10**exponent its own way, and may be off in the last digit), so that the
-    same stop always runs the same numbers."""
-    k = round((math.log10(value) - widget.min) / widget.step)
-    stop = _stop(widget, k)
-    return stop if math.isclose(stop, value, rel_tol=1e-9) else value
-
-
-def _next(widget, old, new):
-    """The value one more stop beyond new, in the direction old -> new (None if none)."""
-    if old == new or isinstance(widget, W.Checkbox):
-        return None
-    d = 1 if new > old else -1
-    if isinstance(widget, W.FloatLogSlider):
-        k = round((math.log10(new) - widget.min) / widget.step) + d
-        value = _stop(widget, k)
-        return value if 10.0 ** widget.min <= value <= 10.0 ** widget.max else None
-    options = [v for _, v in widget.options]
-    i = options.index(new) + d if new in options else -1
-    return options[i] if 0 <= i < len(options) else None
 
 
 class Explorer(Sliders):
@@ -204,7 +159,7 @@ class Explorer(Sliders):
     @staticmethod
     def _control(run, p, value, style, layout):
         if p in _LOG:
-            low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p])
+            low, high = log_grid(value, *_LOG[p], _LOG_STEP[p])
             return W.FloatLogSlider(value=value, base=10, min=low, max=high,
                                     step=_LOG_STEP[p], description=p, readout_format=".3g",
                                     style=style, layout=layout)
@@ -220,14 +175,14 @@ class Explorer(Sliders):
             if name is not None:
                 run = self._runs[name]
                 if key in _LOG:
-                    new = _on_grid(run.widgets[key], new)
-                    if _same(new, run.values[key]):
+                    new = on_grid(run.widgets[key], new)
+                    if same(new, run.values[key]):
                         return None  # the browser's rounding of our value, not a move
-                self._ahead = (run, key, _next(run.widgets[key], run.values[key], new))
+                self._ahead = (run, key, next_stop(run.widgets[key], run.values[key], new))
                 return {name: {key: new}}
             if key in ("x0", "y0"):
                 i = key == "y0"
-                if _same(new, self._start[i]):
+                if same(new, self._start[i]):
                     return None  # the browser's rounding of our value, not a move
                 if self._from_old_surface(i, new):
                     self._show_start()
@@ -368,14 +323,14 @@ class Explorer(Sliders):
             if _stops(run, p) and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
                 widget.options = [(fmt(v), v) for v in options]
-            grid = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
+            grid = log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
             if grid and (abs(grid[0] - widget.min) > 1e-9 or abs(grid[1] - widget.max) > 1e-9):
                 # move the log slider's grid so that it passes through value
                 with widget.hold_sync():  # one message: range and value together
                     widget.min, widget.max = -300, 300
                     widget.value = value
                     widget.min, widget.max = grid
-            elif p not in _LOG or not _same(widget.value, value):
+            elif p not in _LOG or not same(widget.value, value):
                 widget.value = value  # (a log slider showing it already is left alone)
             run.values[p] = value
         return apply
