@@ -146,12 +146,14 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
                 diverged_at, reason = k, f"the gradient was {_bad(g)}"
                 break
             theta, state = optimizer.step(theta, g, state)
-            if not np.isfinite(theta).all():
-                diverged_at, reason = k, f"theta became {_bad(theta)}"
-                break
-            if np.linalg.norm(theta) > bound:
-                diverged_at, reason = k, f"|theta| exceeded {bound:.3g}"
-                break
+            size = np.linalg.norm(theta)  # |theta|: NaN or inf if theta holds one
+            if not math.isfinite(size) or size > bound:
+                if not np.isfinite(theta).all():
+                    diverged_at, reason = k, f"theta became {_bad(theta)}"
+                    break
+                if size > bound:
+                    diverged_at, reason = k, f"|theta| exceeded {bound:.3g}"
+                    break
             loss = problem.loss(theta)
             if not math.isfinite(loss):
                 diverged_at, reason = k, f"the loss became {_bad(np.array(loss))}"

@@ -15,7 +15,7 @@ import numpy as np
 from adamedu import optimizers, trajectory
 from adamedu.widgets import _fast
 from adamedu.widgets._figure import inside
-from adamedu.widgets._sliders import _fmt
+from adamedu.widgets._values import fmt as _fmt
 
 _AHEAD = concurrent.futures.ThreadPoolExecutor(max_workers=1,
                                                thread_name_prefix="adamedu-look-ahead")
