@@ -714,7 +714,7 @@ def test_call_answer_records_what_the_scorer_judges(tmp_path):
     raw = json.loads((tmp_path / "r.json").read_text())["results"]
     for case, r in zip(cases, raw, strict=True):
         outcome = {"value": harness.decode(r["value"]), "mutated": []}
-        assert judge.judge(answer, case, outcome) is None
+        assert judge.judge(answer, case, outcome).passed
     harness.call_answer({}, dict(spec, kind="value", lookup="X"))
     assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"missing": True}}
 

@@ -131,7 +131,7 @@ def test_the_report_in_chromium_offline(graded, page):
                table.nth(i).locator("td").nth(1).inner_text()) for i in range(table.count())]
     assert ranked == expected
     hint = table.nth(0).locator("td").nth(3).inner_text()
-    assert hint.startswith("eps belongs outside the square root")
+    assert hint.startswith("compare where eps enters your denominator")
     assert "gina_ex05.ipynb" in page.locator("h2:has-text('Not graded') + table").inner_text()
     box = page.locator("main").bounding_box()
     assert box["width"] <= 1400 and box["height"] > 300

@@ -187,7 +187,7 @@ def corpus(targets=None):
         _set(copy.deepcopy(ex05), "answer-adam_step",
              patch + _adam(ADAM_BODY
                            + "    return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v, t\n")),
-        Expect(True, 4, ("eps belongs outside the square root",)))
+        Expect(True, 4, ("compare where eps enters your denominator",)))
     c["writes_files_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", vandal(t) + _adam(good)),
         Expect(True, PERFECT))
