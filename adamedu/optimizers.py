@@ -123,7 +123,7 @@ def _lerp(start, end, weight):
 class _Optimizer:
     """Shared plumbing: hyperparameters, repr, argument checks around ``_update``."""
 
-    State = None
+    State: type | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

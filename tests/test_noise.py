@@ -173,7 +173,7 @@ def test_explorer_redraws_and_shows_a_still_figure():
 @pytest.mark.parametrize("call, message", [
     (lambda: noise.LeastSquares(n=5, batch_size=6), "larger than the training set"),
     (lambda: noise.LeastSquares(label_noise=-1), "label_noise"),
-    (lambda: noise.NoisyQuadratic(h=(1.0, 0.0)), "positive curvatures"),
+    (lambda: noise.NoisyQuadratic(h=(1.0, 0.0)), r"h\[1\]=0.0 is outside the allowed range"),
     (lambda: noise.ema_variance_ratio(1.0), r"beta=1.0 is outside the allowed range \[0, 1\)"),
     (lambda: noise.minibatch_variance(np.ones((3, 2)), 0), "batch_size=0"),
     (lambda: noise.minibatch_grad(np.ones(2), np.ones((3, 2)), np.ones(3), []), "non-empty"),
