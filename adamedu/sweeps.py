@@ -32,9 +32,11 @@ class Grid:
     losses: np.ndarray
 
     def at(self, step: int) -> np.ndarray:
-        """Loss after `step` steps at every grid point (inf where the run had diverged)."""
+        """Loss after `step` steps at every grid point (inf where the run had diverged);
+        a negative step counts from the end, as in a list (`at(-1)` is `final`)."""
         steps = self.losses.shape[-1] - 1
-        step = _check.whole("step", step, 0, f"the runs made {steps} steps", high=steps)
+        step = _check.whole("step", step, -steps - 1, f"the runs made {steps} steps (a "
+                            f"negative step counts from the end)", high=steps)
         return self.losses[..., step]
 
     @property

@@ -106,7 +106,8 @@ CASES = {
         (lambda: sweeps.grid(3, {"lr": [0.1]}, Bowl(), 3), "optimizer=3: give a name")],
     "sweeps.Grid.at": [
         (lambda: sweeps.grid("sgd", {"lr": [0.1]}, Bowl(), 3).at(99),
-         "step=99 is outside the allowed range [0, 3]: the runs made 3 steps")],
+         "step=99 is outside the allowed range [-4, 3]: the runs made 3 steps (a negative "
+         "step counts from the end)")],
     "sweeps.compare": [
         (lambda: sweeps.compare("adam", [0.1], Bowl(), 3),
          "names='adam' must be a list of optimizer names"),
