@@ -267,9 +267,10 @@ def adam_ratio(mean: ArrayLike, std: ArrayLike) -> np.ndarray:
 
 # --------------------------------------------------------------------------- the race
 
-RACE: dict[str, Any] = {"curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
-        "optimizers": (("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.005, "momentum": 0.9}),
-                       ("adam", {"lr": 0.05}))}
+RACE: dict[str, Any] = {
+    "curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
+    "optimizers": (("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.005, "momentum": 0.9}),
+                   ("adam", {"lr": 0.05}))}
 
 
 def race(sigma: ArrayLike, steps: int | None = None, seed: int = 0) -> list[trajectory.Trajectory]:

@@ -21,8 +21,6 @@ from numpy.typing import ArrayLike
 
 from . import _check, data, optimizers, trajectory
 
-INF = _check.INF
-
 
 @dataclass(frozen=True)
 class Grid:
@@ -131,7 +129,7 @@ def decades(lrs: ArrayLike, losses: ArrayLike, threshold: float) -> float:
     """
     lrs = _check.numbers("lrs", lrs, 0.0, why="a decade is a factor 10 between two "
                          "positive rates", open_low=True)
-    losses = _check.numbers("losses", losses, -INF, INF, "inf marks a diverged run",
+    losses = _check.numbers("losses", losses, -np.inf, np.inf, "inf marks a diverged run",
                             open_high=False)
     threshold = _check.number("threshold", threshold)
     if lrs.ndim != 1 or lrs.shape != losses.shape:
