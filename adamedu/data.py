@@ -4,9 +4,9 @@ seeded splits and minibatches, and a synthetic sparse bag-of-words task.
 Nothing here downloads anything. Every random choice takes a ``seed`` and uses
 ``np.random.default_rng(seed)``, so the same call gives the same arrays everywhere.
 """
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -116,6 +116,40 @@ class Minibatches:
 def minibatches(n: int, batch_size: int, seed: int = 0, epochs: int = 1) -> Minibatches:
     """Seeded, replayable minibatch indices; see ``Minibatches``."""
     return Minibatches(n, batch_size, seed, epochs)
+
+
+class BatchStream:
+    """A *problem* for `trajectory.run` trained on a stream of batches: the k-th call of
+    ``grad(theta)`` returns ``batch_grad(theta, batch)`` for the k-th entry of ``batches``
+    (row indices from ``minibatches``, or a sample number); ``loss(theta)`` is ``loss``
+    on all the data, what the curves show. ``reset()`` rewinds to the first batch, so
+    every run that starts with it (``sweeps`` resets before each run) sees the same
+    batches in the same order. ``start`` and ``minima``, when given, are the problem's.
+    """
+
+    def __init__(self, loss: Callable[[np.ndarray], float],
+                 batch_grad: Callable[[np.ndarray, Any], np.ndarray], batches: Iterable[Any],
+                 start: ArrayLike | None = None, minima: ArrayLike | None = None) -> None:
+        if not (callable(loss) and callable(batch_grad) and isinstance(batches, Iterable)):
+            raise ValueError("BatchStream needs loss(theta), batch_grad(theta, batch) and an "
+                             "iterable of batches, such as data.minibatches(n, batch_size)")
+        self._loss, self._batch_grad, self.batches = loss, batch_grad, batches
+        if start is not None:
+            self.start = start
+        if minima is not None:
+            self.minima = minima
+        self.reset()
+
+    def reset(self) -> None:
+        """Rewind to the first batch."""
+        self._next = iter(self.batches)
+
+    def loss(self, theta: np.ndarray) -> float:
+        return self._loss(theta)
+
+    def grad(self, theta: np.ndarray) -> np.ndarray:
+        """The gradient on the next batch."""
+        return self._batch_grad(theta, next(self._next))
 
 
 class SparseTask(NamedTuple):

@@ -35,8 +35,8 @@ class Surface:
     title: str
     f: Callable
     df: Callable
-    xlim: tuple
-    ylim: tuple
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
     minima: np.ndarray
     min_loss: float | None
     start: np.ndarray

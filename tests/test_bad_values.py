@@ -190,10 +190,6 @@ CASES = {
     "noise.race": [
         (lambda: noise.race(-1.0), "sigma=-1.0 is outside the allowed range [0, inf)"),
         (lambda: noise.race(1.0, steps=2.5), f"steps {WHOLE} [0, inf), got 2.5")],
-    "noise.explore_noise": [
-        (lambda: noise.explore_noise(sigma=2.0), "sigma=2.0: choose one of the slider's values")],
-    "noise.NoiseExplorer": [
-        (lambda: noise.NoiseExplorer(sigma="1"), "sigma='1': choose one of the slider's values")],
     # ------------------------------------------------------------------ data
     "data.train_test_split": [
         (lambda: data.train_test_split(X, Y, test_fraction=1.0),
@@ -212,6 +208,11 @@ CASES = {
         (lambda: data.Minibatches(10, 0), "batch_size=0 is outside the allowed range [1, inf)"),
         (lambda: data.Minibatches(10, 2, seed=-1), SEED),
         (lambda: data.Minibatches(10, 2, epochs=1.5), f"epochs {WHOLE} [1, inf), got 1.5")],
+    "data.BatchStream": [
+        (lambda: data.BatchStream(np.sum, lambda theta, rows: theta, 32),
+         "BatchStream needs loss(theta), batch_grad(theta, batch) and an iterable of batches"),
+        (lambda: data.BatchStream(None, lambda theta, rows: theta, data.minibatches(4, 2)),
+         "BatchStream needs loss(theta)")],
     "data.minibatches": [
         (lambda: data.minibatches(10.0, 2), f"n {WHOLE} [1, inf), got 10.0")],
     "data.sparse_bag_of_words": [
