@@ -295,6 +295,8 @@ class SGD(_Optimizer):
         return theta + (-lr) * grad, SGDState(t=t, b=_array(b) if b is not None else None)
 
 
+# Okabe & Ito's (2008) colour-blind-safe palette, with Tol's wine for AdamW instead of
+# their yellow (too light on white); tests/test_palette.py checks every pair.
 # Plain and momentum GD need a step below 2 / curvature, which depends on the surface;
 # the adaptive methods move about lr per step, so 0.1 suits every surface.
 _SGD_CONTROLS = ("lr", "momentum", "nesterov")
@@ -518,8 +520,6 @@ class AdamW(Adam):
         self.label = "AdamW"
 
 
-# Okabe & Ito's (2008) colour-blind-safe palette, with Tol's wine for AdamW instead of
-# their yellow (too light on white); tests/test_palette.py checks every pair.
 _ADAM_CONTROLS = ("lr", "beta1", "beta2", "eps")
 register(Spec("adam", Adam, "Adam", "#D55E00", "-", "o",
               controls=_ADAM_CONTROLS + ("bias_correction",)))
