@@ -18,7 +18,7 @@ the few moving lines on it (blitting) and sends the PNG to an `ipywidgets.Image`
 
 Displaying an explorer shows the live widget and also stores a still PNG of its current
 state in the output, so a notebook read without a kernel still shows the figure; saved
-notebooks keep the still and drop the widget view (`saved.keep_stills`), which would
+notebooks keep the still and drop the widget view (`adamedu_jupyter.saved`), which would
 otherwise show "Error displaying widget" once the kernel is gone.
 
 `explore_counterexample(C=3)` is the same kind of explorer for Reddi et al.'s online
