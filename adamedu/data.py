@@ -5,7 +5,7 @@ Nothing here downloads anything. Every random choice takes a ``seed`` and uses
 ``np.random.default_rng(seed)``, so the same call gives the same arrays everywhere.
 """
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 import numpy as np
 
@@ -118,7 +118,9 @@ class BatchStream:
     batches in the same order. ``start`` and ``minima``, when given, are the problem's.
     """
 
-    def __init__(self, loss, batch_grad, batches, start=None, minima=None):
+    def __init__(self, loss: Callable[[np.ndarray], float],
+                 batch_grad: Callable[[np.ndarray, Any], np.ndarray], batches: Iterable,
+                 start: np.ndarray | None = None, minima: np.ndarray | None = None):
         self._loss, self._batch_grad, self.batches = loss, batch_grad, batches
         if start is not None:
             self.start = start
@@ -126,14 +128,14 @@ class BatchStream:
             self.minima = minima
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         """Rewind to the first batch."""
         self._next = iter(self.batches)
 
-    def loss(self, theta):
+    def loss(self, theta: np.ndarray) -> float:
         return self._loss(theta)
 
-    def grad(self, theta):
+    def grad(self, theta: np.ndarray) -> np.ndarray:
         """The gradient on the next batch."""
         return self._batch_grad(theta, next(self._next))
 

@@ -14,7 +14,10 @@
 
 `tests/test_noise.py` checks every closed form against exact enumeration or simulation.
 """
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check, data, optimizers, trajectory
 
@@ -39,7 +42,8 @@ class LeastSquares(data.BatchStream):
     `loss` is always the full training loss; `minima` holds the least-squares solution.
     """
 
-    def __init__(self, n=500, d=2, label_noise=1.0, w_true=None, batch_size=10, seed=0):
+    def __init__(self, n: int = 500, d: int = 2, label_noise: float = 1.0,
+                 w_true: ArrayLike | None = None, batch_size: int = 10, seed: int = 0):
         self.n = _check.whole("n", n, 2, "it counts examples in the training set")
         d = _check.whole("d", d, 1, "it counts parameters")
         self.batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per step")
@@ -60,25 +64,26 @@ class LeastSquares(data.BatchStream):
         super().__init__(self.loss, self.minibatch_grad,
                          data.minibatches(self.n, self.batch_size, seed=seed, epochs=10**6))
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         """Full training loss mean_i (x_i . theta - y_i)**2 / 2, a float."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return float(0.5 * np.mean(r * r))
 
-    def example_grads(self, theta):
+    def example_grads(self, theta: ArrayLike) -> np.ndarray:
         """The n per-example gradients (x_i . theta - y_i) x_i, one per row (n x d)."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return r[:, np.newaxis] * self.X
 
-    def full_grad(self, theta):
+    def full_grad(self, theta: ArrayLike) -> np.ndarray:
         """The gradient of the full training loss: the mean of the per-example gradients."""
         return self.example_grads(theta).mean(axis=0)
 
-    def minibatch_grad(self, theta, rows):
+    def minibatch_grad(self, theta: ArrayLike, rows: ArrayLike) -> np.ndarray:
         """The gradient of the loss on the rows `rows` (an index array): their mean."""
         return minibatch_grad(theta, self.X, self.y, rows)
 
-    def sample_grads(self, theta, batch_size, draws, seed=0):
+    def sample_grads(self, theta: ArrayLike, batch_size: int, draws: int,
+                     seed: int = 0) -> np.ndarray:
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
         drawn without replacement from `default_rng(seed)`."""
         batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per minibatch")
@@ -90,13 +95,13 @@ class LeastSquares(data.BatchStream):
         rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
         return self.example_grads(theta)[rows].mean(axis=1)
 
-    def minibatch_variance(self, theta, batch_size):
+    def minibatch_variance(self, theta: ArrayLike, batch_size: int) -> np.ndarray:
         """Per-coordinate variance of a minibatch gradient at theta (rows drawn without
         replacement): see `minibatch_variance`."""
         return minibatch_variance(self.example_grads(theta), batch_size)
 
 
-def minibatch_grad(theta, X, y, rows):
+def minibatch_grad(theta: ArrayLike, X: ArrayLike, y: ArrayLike, rows: ArrayLike) -> np.ndarray:
     """Gradient of the least-squares loss mean (x_i . theta - y_i)**2 / 2 over the rows
     `rows` of X, y (a list or array of row indices; a repeated row counts twice): the mean
     of those rows' gradients (x_i . theta - y_i) x_i."""
@@ -108,7 +113,8 @@ def minibatch_grad(theta, X, y, rows):
     return Xb.T @ r / len(rows)
 
 
-def minibatch_variance(example_grads, batch_size, replace=False):
+def minibatch_variance(example_grads: ArrayLike, batch_size: int,
+                       replace: bool = False) -> np.ndarray:
     """Per-coordinate variance of the mean of `batch_size` rows of `example_grads` (n x d)
     drawn at random: s**2 / B with replacement, s**2 / B * (n - B) / (n - 1) without,
     where s**2 is the variance of the n per-example gradients (dividing by n).
@@ -139,7 +145,8 @@ class NoisyQuadratic:
     estimates the *expected* loss of a single copy, which `floor` predicts.
     """
 
-    def __init__(self, h=(1.0, 1.0), sigma=(0.0, 1.0), start=(2.0, 2.0), copies=1, seed=0):
+    def __init__(self, h: ArrayLike = (1.0, 1.0), sigma: ArrayLike = (0.0, 1.0),
+                 start: ArrayLike = (2.0, 2.0), copies: int = 1, seed: int = 0):
         h = np.array(h, dtype=float)
         if h.ndim != 1 or not (np.all(h > 0) and np.all(np.isfinite(h))):
             raise ValueError(f"h={h!r} must be a list of positive curvatures.")
@@ -154,18 +161,18 @@ class NoisyQuadratic:
         self.seed = seed
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         """Rewind the noise stream."""
         self._rng = np.random.default_rng(self.seed)
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         theta = np.asarray(theta, dtype=float)
         return float(0.5 * np.sum(self.h * theta * theta)) / self.copies
 
-    def true_grad(self, theta):
+    def true_grad(self, theta: ArrayLike) -> np.ndarray:
         return self.h * np.asarray(theta, dtype=float)
 
-    def grad(self, theta):
+    def grad(self, theta: ArrayLike) -> np.ndarray:
         """The true gradient plus fresh noise sigma * xi (of the summed loss, so each copy
         sees exactly its own problem's gradient)."""
         return self.true_grad(theta) + self.sigma * self._rng.standard_normal(len(self.h))
@@ -173,7 +180,7 @@ class NoisyQuadratic:
 
 # --------------------------------------------------------------------------- closed forms
 
-def ema_variance_ratio(beta, t=None):
+def ema_variance_ratio(beta: float, t: int | None = None) -> float:
     """Variance of an exponential moving average of i.i.d. gradients, over theirs.
 
     m_t = beta * m_{t-1} + (1 - beta) * g_t from m_0 = 0. In the long run (t=None)
@@ -190,7 +197,7 @@ def ema_variance_ratio(beta, t=None):
     return ratio * (1 + beta**t) / (1 - beta**t)
 
 
-def floor(lr, h, sigma, momentum=0.0):
+def floor(lr: float, h: ArrayLike, sigma: ArrayLike, momentum: float = 0.0) -> float:
     """Expected loss that SGD (momentum=0) or heavy ball settles at on `NoisyQuadratic`.
 
     Per coordinate, with curvature h and gradient noise sigma, SGD's iterate obeys
@@ -211,7 +218,7 @@ def floor(lr, h, sigma, momentum=0.0):
     return float(np.sum(lr * sigma**2 * (1 + mu) / (2 * (1 - mu) * (2 * (1 + mu) - lr * h))))
 
 
-def adam_ratio(mean, std):
+def adam_ratio(mean: ArrayLike, std: ArrayLike) -> np.ndarray:
     """mean / sqrt(mean**2 + std**2): where Adam's m_hat / sqrt(v_hat) heads for a
     coordinate whose gradients have this mean and standard deviation (m_hat estimates the
     mean, v_hat the second moment mean**2 + std**2). Between -1 and 1; about
@@ -223,12 +230,12 @@ def adam_ratio(mean, std):
 
 # --------------------------------------------------------------------------- the race
 
-RACE = {"curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
+RACE: dict[str, Any] = {"curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
         "optimizers": (("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.005, "momentum": 0.9}),
                        ("adam", {"lr": 0.05}))}
 
 
-def race(sigma, steps=None, seed=0):
+def race(sigma: float, steps: int | None = None, seed: int = 0) -> list:
     """SGD, heavy-ball momentum and Adam (the settings in `RACE`) on the same
     `NoisyQuadratic` with noise `sigma` in both coordinates (100 copies, so the losses are
     close to their expected values); a list of Trajectories. SGD and momentum have the same

@@ -31,7 +31,8 @@ class Sliders:
     `_drawn`.
     """
 
-    _notes = ()
+    _notes: tuple | list = ()
+    _readout_lines: list
 
     def _start_sync(self):
         self._lock = threading.RLock()
@@ -41,16 +42,16 @@ class Sliders:
         self._posted_at = 0.0  # when the change being applied arrived (time.monotonic)
 
     @property
-    def png(self):
+    def png(self) -> bytes:
         """The current figure as PNG bytes."""
         return self.image.value
 
     @property
-    def readout(self):
+    def readout(self) -> list:
         """The readout as plain text lines: one per run, then any notes."""
         return list(self._readout_lines)
 
-    def set(self, **values):
+    def set(self, **values) -> None:
         """Change controls and redraw: the code a slider change runs. Every value is
         checked before any is applied, so a bad one changes nothing. Returns None once
         the figure shows the new values."""

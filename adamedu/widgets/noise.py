@@ -45,9 +45,10 @@ class NoiseExplorer(Sliders):
         self._ax = self.figure.subplots()
         self.set(sigma=sigma)
 
-    def set(self, sigma: float) -> None:
-        """Run the race at noise level `sigma` (one of SIGMAS) and redraw."""
-        super().set(sigma=sigma)
+    def set(self, **values) -> None:
+        """``set(sigma=...)``: run the race at noise level `sigma` (one of SIGMAS) and
+        redraw."""
+        super().set(**values)
 
     def _plan(self, values, notes):
         sigma = values["sigma"]

@@ -20,7 +20,8 @@ _PAPER = "paper"  # the beta2 slider's first stop: Reddi et al.'s 1 / (1 + C**2)
 _REGRET_FLOOR = 1e-3
 
 
-def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
+def explore_counterexample(C: float = 3.0, beta2: float | None = None, steps: int = 3000,
+                           lr: float = 0.5) -> "OnlineExplorer":
     """Sliders for Reddi et al.'s online problem (`adamedu.counterexample`): Adam against
     AMSGrad with beta1 = 0, learning rate ``lr / sqrt(t)``, from x = 0.
 
@@ -62,18 +63,18 @@ class OnlineExplorer(Sliders):
         self.set(C=C, beta2=beta2, steps=steps)
 
     @property
-    def runs(self):
+    def runs(self) -> tuple:
         """(Adam's run, AMSGrad's run) for the current settings."""
         return self._runs
 
     @property
-    def values(self):
+    def values(self) -> dict:
         """Current settings: {"C", "beta2" (None: the paper's), "steps", "lr"}."""
         beta2 = self._beta2.value
         return {"C": self._C.value, "beta2": None if beta2 == _PAPER else beta2,
                 "steps": self._steps.value, "lr": self._lr}
 
-    def set(self, **values):
+    def set(self, **values) -> None:
         """Change controls and redraw: the code a slider change runs.
 
         Keys: ``C`` (> 2; clamped to the slider's range with a note), ``beta2`` (in
@@ -220,7 +221,7 @@ class OnlineExplorer(Sliders):
             a.draw(renderer)
         return _png.encode(np.asarray(self._canvas.buffer_rgba())[self._top_px:])
 
-    def still_png(self):
+    def still_png(self) -> bytes:
         """The current figure with each run's final x and average regret in the legends."""
         with self._locked():
             texts = [legend.get_texts() for legend in self._legends]
