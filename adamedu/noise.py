@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import _check, data, optimizers, plots, trajectory
+from adamedu.widgets._sliders import _DPI, _css, _still_metadata
 
 __all__ = ["RACE", "LeastSquares", "NoiseExplorer", "NoisyQuadratic", "adam_ratio",
            "ema_variance_ratio", "explore_noise", "floor", "minibatch_grad", "minibatch_variance",
@@ -284,11 +285,13 @@ class NoiseExplorer:
                                          continuous_update=False,
                                          style={"description_width": "60px"},
                                          layout=W.Layout(width="330px"))
-        self.image = W.Image(format="png")
+        self.figure = Figure(figsize=(6.0, 3.2), dpi=_DPI, layout="constrained")
+        FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes between redraws
+        width, height = self.figure.canvas.get_width_height()  # shown at its own size
+        self.image = W.Image(format="png", layout=W.Layout(width=_css(width),
+                                                           height=_css(height)))
         self._readout = W.HTML()
         self.widget = W.VBox([self._slider, self.image, self._readout])
-        self.figure = Figure(figsize=(6.0, 3.2), dpi=80, layout="constrained")
-        FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes between redraws
         self._ax = self.figure.subplots()
         self._slider.observe(self._listener, names="value")
         self.set(sigma=sigma)
@@ -326,7 +329,7 @@ class NoiseExplorer:
                          f"{floor(0.05, RACE['curvatures'], sigma):.3g}")
         self.readout = lines
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png")
+        self.figure.savefig(buf, format="png", dpi=_DPI)
         self._png = buf.getvalue()
         self.image.value = self._png
         self._readout.value = "<br>".join(html.escape(line) for line in lines)
@@ -340,4 +343,4 @@ class NoiseExplorer:
         data = self.widget._repr_mimebundle_()
         data["image/png"] = base64.b64encode(self.png).decode("ascii")
         data["text/plain"] = "\n".join(self.readout)
-        return data
+        return data, _still_metadata(self.png)

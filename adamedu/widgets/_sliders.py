@@ -17,6 +17,22 @@ import numpy as np
 from adamedu import _check
 
 _WIDTH = 8.0  # inches at dpi 80: every explorer's figure
+# Explorer images are drawn at _SCALE pixels per CSS pixel (dpi 80 * _SCALE) and shown at
+# their size in CSS pixels (`_css`, and the still's display metadata), so they stay sharp
+# on HiDPI screens and are never stretched.
+_SCALE = 2
+_DPI = 80 * _SCALE
+
+
+def _css(pixels):
+    """An image's size in pixels as the CSS length it is shown at."""
+    return f"{pixels / _SCALE:g}px"
+
+
+def _still_metadata(png):
+    """Display metadata that shows a PNG at its size in CSS pixels (IHDR: width, height)."""
+    width, height = struct.unpack(">II", png[16:24])
+    return {"image/png": {"width": width / _SCALE, "height": height / _SCALE}}
 # One mathtext parser per renderer type for every explorer: a parser caches its parses
 # (the log axes' tick labels, 10^{-3} ...), and a new figure's renderer starts with its own.
 _PARSERS = {}
@@ -225,9 +241,10 @@ class _Sliders:
         """The live widget, a still PNG for readers without a kernel, the readout as text."""
         with self._locked():
             data = self.widget._repr_mimebundle_()
-            data["image/png"] = base64.b64encode(self.still_png()).decode("ascii")
+            still = self.still_png()
+            data["image/png"] = base64.b64encode(still).decode("ascii")
             data["text/plain"] = "\n".join(self._readout_lines)
-        return data
+        return data, _still_metadata(still)
 
     def _build_view(self, controls):
         """`widget`: the controls above the figure (`image`) and the readout."""

@@ -9,8 +9,10 @@ from matplotlib.figure import Figure
 
 from adamedu import _check, counterexample, plots
 from adamedu.widgets._sliders import (
+    _DPI,
     _WIDTH,
     _clamp,
+    _css,
     _fmt,
     _laid_out,
     _png,
@@ -144,7 +146,7 @@ class OnlineExplorer(_Sliders):
         regret panel's top): the lines and the title are animated, blitted onto that
         background. The live legends name the runs; the still picture's legends also
         carry each run's final x and average regret."""
-        self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
+        self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=_DPI, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
         _share_mathtext(self._canvas)
         self._rc = _rc()  # the settings the axes are made with
@@ -219,7 +221,7 @@ class OnlineExplorer(_Sliders):
         top = max(ax.title.get_window_extent(renderer).y1
                   for ax in (self._ax_x, self._ax_regret))
         self._top_px = max(0, int(height - top) - 3)
-        self.image.layout = W.Layout(width=f"{width}px", height=f"{height - self._top_px}px")
+        self.image.layout = W.Layout(width=_css(width), height=_css(height - self._top_px))
 
     def _render(self):
         """Blit the lines onto the background; the PNG without the title band."""
