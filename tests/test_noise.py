@@ -11,6 +11,7 @@ import pytest
 from IPython.core.formatters import format_display_data
 
 from adamedu import data, noise, optimizers, trajectory
+from adamedu.widgets import explore_noise
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -161,7 +162,7 @@ def test_race_settles_at_the_predicted_floors():
 
 
 def test_explorer_redraws_and_shows_a_still_figure():
-    ex = noise.explore_noise(sigma=0.3)
+    ex = explore_noise(sigma=0.3)
     before = ex.png
     ex.set(sigma=3.0)
     assert ex.png != before and ex.png.startswith(b"\x89PNG")

@@ -13,7 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import plots, trajectory
-from adamedu.widgets._sliders import _DPI, _WIDTH, _css, _laid_out, _png, _rc, _share_mathtext
+from adamedu.widgets import _layouts, _mathtext, _png
+from adamedu.widgets._sliders import DPI, WIDTH, css
 
 LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
@@ -57,10 +58,10 @@ def divergence_mark(points, xlim, ylim):
 def _caption(lines):
     """RGBA pixels of `lines` ((text, colour) pairs) under each other in the caption's
     size, each wrapped at spaces to the explorers' width (its continuation indented)."""
-    probe = Figure(figsize=(_WIDTH, 1.0), dpi=_DPI)
+    probe = Figure(figsize=(WIDTH, 1.0), dpi=DPI)
     renderer = FigureCanvasAgg(probe).get_renderer()
     measure = probe.text(0, 0, "", fontsize=_CAPTION_SIZE)
-    room = 0.96 * _WIDTH * _DPI
+    room = 0.96 * WIDTH * DPI
     rows = []
     for text, color in lines:
         row = ""
@@ -74,7 +75,7 @@ def _caption(lines):
                 row = wider
         rows.append((row, color))
     height = _CAPTION_LINE * (len(rows) + 0.5)
-    fig = Figure(figsize=(_WIDTH, height), dpi=_DPI)
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI)
     canvas = FigureCanvasAgg(fig)
     for i, (row, color) in enumerate(rows):
         fig.text(0.02, 1 - _CAPTION_LINE * (i + 1) / height, row, va="bottom", ha="left",
@@ -94,14 +95,14 @@ class _PathFigure:
         n = len(runs)
         height = _PANEL_HEIGHT + _LINE_HEIGHT * (n + 0.5)
         strip = _LINE_HEIGHT * (n + 0.5) / height  # a strip under the panels for the summary
-        self.figure = fig = Figure(figsize=(_WIDTH, height), dpi=_DPI)
+        self.figure = fig = Figure(figsize=(WIDTH, height), dpi=DPI)
         self._layout_rect = (0, strip, 1, 1 - strip)
         self._max_steps = max_steps
         self._canvas = FigureCanvasAgg(fig)
-        _share_mathtext(self._canvas)
+        _mathtext.share(self._canvas)
         w_px, h_px = self._canvas.get_width_height()
-        self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * _DPI))
-        image.layout = W.Layout(width=_css(w_px), height=_css(self._panel_px))
+        self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * DPI))
+        image.layout = W.Layout(width=css(w_px), height=css(self._panel_px))
         gs = fig.add_gridspec(1, 2, width_ratios=(1.15, 1.0))
         self._ax_path = fig.add_subplot(gs[0])
         self._ax_loss = fig.add_subplot(gs[1])
@@ -133,7 +134,7 @@ class _PathFigure:
             self._artists += [path, end, curve, curve_end]
         for a in self._artists:  # an unclipped end mark of the last surface's runs must
             a.set_in_layout(False)  # not squeeze the next surface's layout
-        self._rc = _rc()  # the settings the axes were made with
+        self._rc = _layouts.settings()  # the settings the axes were made with
 
     @property
     def loss_range(self):
@@ -177,8 +178,8 @@ class _PathFigure:
         for a in self._artists:
             a.draw(renderer)
         panels = np.asarray(self._canvas.buffer_rgba())[:self._panel_px]
-        return _png(np.vstack([panels, _caption([(t.get_text(), t.get_color())
-                                                 for t in self._texts])]))
+        return _png.encode(np.vstack([panels, _caption([(t.get_text(), t.get_color())
+                                                        for t in self._texts])]))
 
     def _draw_background(self, s, steps):
         """Contours, axes, ticks and labels, kept as an image. The contour panel, the
@@ -213,7 +214,7 @@ class _PathFigure:
         self._bg_key = (s, steps)  # the surface itself, not its id: ids can be reused
 
     def _layout(self):
-        """The panels' positions from constrained layout (kept per kernel: `_laid_out`)."""
+        """The panels' positions from constrained layout (kept per kernel: `_layouts`)."""
         axes = (self._ax_path, self._ax_loss)
 
         def lay_out():
@@ -221,7 +222,7 @@ class _PathFigure:
             self._canvas.draw()
             self.figure.set_layout_engine("none")
             return tuple(a.get_position(original=True).frozen() for a in axes)
-        return _laid_out(self.figure, axes, self._rc, lay_out, self._layout_rect)
+        return _layouts.laid_out(self.figure, axes, self._rc, lay_out, self._layout_rect)
 
     def _style_loss_axes(self, s):
         lx = self._ax_loss
@@ -259,5 +260,5 @@ class _PathFigure:
         for a in self._artists[1 + 4 * k:]:
             a.draw(renderer)
         self._drawn_trajs = tuple(trajs)
-        return _png(np.asarray(self._canvas.buffer_rgba())[:self._panel_px])
+        return _png.encode(np.asarray(self._canvas.buffer_rgba())[:self._panel_px])
 
