@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from adamedu import _check, counterexample, plots
 from adamedu.widgets import _layouts, _mathtext, _png
-from adamedu.widgets._sliders import WIDTH, Sliders
+from adamedu.widgets._sliders import DPI, WIDTH, Sliders, css
 from adamedu.widgets._values import clamp, fmt, rate, whole
 
 ONLINE_C_RANGE = (2.5, 20.0)
@@ -136,7 +136,7 @@ class OnlineExplorer(Sliders):
         regret panel's top): the lines and the title are animated, blitted onto that
         background. The live legends name the runs; the still picture's legends also
         carry each run's final x and average regret."""
-        self.figure = Figure(figsize=(WIDTH, 3.0), dpi=80, layout="constrained")
+        self.figure = Figure(figsize=(WIDTH, 3.0), dpi=DPI, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
         _mathtext.share(self._canvas)
         self._rc = _layouts.settings()  # the settings the axes are made with
@@ -211,7 +211,7 @@ class OnlineExplorer(Sliders):
         top = max(ax.title.get_window_extent(renderer).y1
                   for ax in (self._ax_x, self._ax_regret))
         self._top_px = max(0, int(height - top) - 3)
-        self.image.layout = W.Layout(width=f"{width}px", height=f"{height - self._top_px}px")
+        self.image.layout = W.Layout(width=css(width), height=css(height - self._top_px))
 
     def _render(self):
         """Blit the lines onto the background; the PNG without the title band."""
