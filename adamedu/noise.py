@@ -42,7 +42,8 @@ class LeastSquares(data.BatchStream):
     `loss` is always the full training loss; `minima` holds the least-squares solution.
     """
 
-    def __init__(self, n=500, d=2, label_noise=1.0, w_true=None, batch_size=10, seed=0):
+    def __init__(self, n: int = 500, d: int = 2, label_noise: float = 1.0,
+                 w_true: ArrayLike | None = None, batch_size: int = 10, seed: int = 0) -> None:
         seed = _check.seed(seed)
         self.n = _check.whole("n", n, 2, "it counts examples in the training set")
         d = _check.whole("d", d, 1, "it counts parameters")
@@ -64,25 +65,26 @@ class LeastSquares(data.BatchStream):
         super().__init__(self.loss, self.minibatch_grad,
                          data.minibatches(self.n, self.batch_size, seed=seed, epochs=10**6))
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         """Full training loss mean_i (x_i . theta - y_i)**2 / 2, a float."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return float(0.5 * np.mean(r * r))
 
-    def example_grads(self, theta):
+    def example_grads(self, theta: ArrayLike) -> np.ndarray:
         """The n per-example gradients (x_i . theta - y_i) x_i, one per row (n x d)."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return r[:, np.newaxis] * self.X
 
-    def full_grad(self, theta):
+    def full_grad(self, theta: ArrayLike) -> np.ndarray:
         """The gradient of the full training loss: the mean of the per-example gradients."""
         return self.example_grads(theta).mean(axis=0)
 
-    def minibatch_grad(self, theta, rows):
+    def minibatch_grad(self, theta: ArrayLike, rows: ArrayLike) -> np.ndarray:
         """The gradient of the loss on the rows `rows` (an index array): their mean."""
         return minibatch_grad(theta, self.X, self.y, rows)
 
-    def sample_grads(self, theta, batch_size, draws, seed=0):
+    def sample_grads(self, theta: ArrayLike, batch_size: int, draws: int,
+                     seed: int = 0) -> np.ndarray:
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
         drawn without replacement from `default_rng(seed)`."""
         batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per minibatch")
@@ -94,14 +96,13 @@ class LeastSquares(data.BatchStream):
         rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
         return self.example_grads(theta)[rows].mean(axis=1)
 
-    def minibatch_variance(self, theta, batch_size):
+    def minibatch_variance(self, theta: ArrayLike, batch_size: int) -> np.ndarray:
         """Per-coordinate variance of a minibatch gradient at theta (rows drawn without
         replacement): see `minibatch_variance`."""
         return minibatch_variance(self.example_grads(theta), batch_size)
 
 
-def minibatch_grad(theta: ArrayLike, X: ArrayLike, y: ArrayLike,
-                   rows: ArrayLike) -> np.ndarray:
+def minibatch_grad(theta: ArrayLike, X: ArrayLike, y: ArrayLike, rows: ArrayLike) -> np.ndarray:
     """Gradient of the least-squares loss mean (x_i . theta - y_i)**2 / 2 over the rows
     `rows` of X, y (a list or array of row indices; a repeated row counts twice): the mean
     of those rows' gradients (x_i . theta - y_i) x_i."""
@@ -167,7 +168,8 @@ class NoisyQuadratic:
     estimates the *expected* loss of a single copy, which `floor` predicts.
     """
 
-    def __init__(self, h=(1.0, 1.0), sigma=(0.0, 1.0), start=(2.0, 2.0), copies=1, seed=0):
+    def __init__(self, h: ArrayLike = (1.0, 1.0), sigma: ArrayLike = (0.0, 1.0),
+                 start: ArrayLike = (2.0, 2.0), copies: int = 1, seed: int = 0) -> None:
         h = _check.numbers("h", h, 0.0, why=_CURVATURE, open_low=True)
         if h.ndim != 1 or h.size == 0:
             raise ValueError(f"h={h!r} must be a list of positive curvatures.")
@@ -182,18 +184,18 @@ class NoisyQuadratic:
         self.seed = seed
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         """Rewind the noise stream."""
         self._rng = np.random.default_rng(self.seed)
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         theta = np.asarray(theta, dtype=float)
         return float(0.5 * np.sum(self.h * theta * theta)) / self.copies
 
-    def true_grad(self, theta):
+    def true_grad(self, theta: ArrayLike) -> np.ndarray:
         return self.h * np.asarray(theta, dtype=float)
 
-    def grad(self, theta):
+    def grad(self, theta: ArrayLike) -> np.ndarray:
         """The true gradient plus fresh noise sigma * xi (of the summed loss, so each copy
         sees exactly its own problem's gradient)."""
         return self.true_grad(theta) + self.sigma * self._rng.standard_normal(len(self.h))
@@ -259,7 +261,7 @@ RACE: dict[str, Any] = {
                    ("adam", {"lr": 0.05}))}
 
 
-def race(sigma: ArrayLike, steps: int | None = None, seed: int = 0) -> list[trajectory.Trajectory]:
+def race(sigma: float, steps: int | None = None, seed: int = 0) -> list:
     """SGD, heavy-ball momentum and Adam (the settings in `RACE`) on the same
     `NoisyQuadratic` with noise `sigma` in both coordinates (100 copies, so the losses are
     close to their expected values); a list of Trajectories. SGD and momentum have the same

@@ -129,8 +129,8 @@ def contour(surface: str | _surfaces.Surface, ax: Axes | None = None, title: str
     """
     surface = _surfaces.get(surface)
     ax = _new_ax(ax, _window_size(surface, 4.0))
-    x = np.linspace(*surface.xlim, resolution)
-    y = np.linspace(*surface.ylim, resolution)
+    x = np.linspace(surface.xlim[0], surface.xlim[1], resolution)
+    y = np.linspace(surface.ylim[0], surface.ylim[1], resolution)
     X, Y = np.meshgrid(x, y)
     with np.errstate(all="ignore"):
         Z = surface.f(X, Y)
@@ -298,8 +298,7 @@ def surface_panels(panels: list, losses: bool = False, panel_width: float = 4.3,
         paths(surface, trajs, ax=axes[0, k], title=f"{surface.title}, {steps} steps",
               legend=(k == 0))
         if losses:
-            ax = loss_curves(trajs, ax=axes[1, k], title=f"Loss, {surface.title}")
-            legend = ax.get_legend()
+            legend = loss_curves(trajs, ax=axes[1, k], title=f"Loss, {surface.title}").get_legend()
             if legend:
                 legend.remove()            # the first panel's legend names the colours
     return fig
