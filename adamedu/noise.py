@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import _check, data, optimizers, plots, trajectory
+from adamedu.widgets.readout import noise_lines
 
 __all__ = ["RACE", "LeastSquares", "NoiseExplorer", "NoisyQuadratic", "adam_ratio",
            "ema_variance_ratio", "explore_noise", "floor", "minibatch_grad", "minibatch_variance",
@@ -316,14 +317,9 @@ class NoiseExplorer:
         plots.loss_curves(self.runs, ax=self._ax,
                           title=f"Noisy quadratic (curvatures 1 and 10), noise σ = {sigma:g}")
         self._ax.set_ylim(1e-6, 1e2)
-        lines = []
-        for (_, hp), run in zip(RACE["optimizers"], self.runs):
-            settings = ", ".join(f"{k}={v:g}" for k, v in hp.items())
-            lines.append(f"{run.label} ({settings}): mean loss over the last "
-                         f"{RACE['steps'] // 4} steps {_tail(run):.3g}")
-        if sigma > 0:
-            lines.append(f"SGD's predicted floor lr σ²/(2(2 - lr h)), summed: "
-                         f"{floor(0.05, RACE['curvatures'], sigma):.3g}")
+        rows = [(run.label, hp, _tail(run)) for (_, hp), run in zip(RACE["optimizers"], self.runs)]
+        lines = noise_lines(rows, RACE["steps"],
+                            floor(0.05, RACE["curvatures"], sigma) if sigma > 0 else None)
         self.readout = lines
         buf = io.BytesIO()
         self.figure.savefig(buf, format="png")

@@ -16,6 +16,7 @@ import zlib
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from cycler import cycler
 
 from adamedu import counterexample as _counterexample
 from adamedu import optimizers as _optimizers
@@ -26,6 +27,7 @@ __all__ = [
     "COLORS",
     "LINESTYLES",
     "MARKERS",
+    "SERIES",
     "STYLE",
     "apply_style",
     "color",
@@ -38,6 +40,7 @@ __all__ = [
     "online_runs",
     "online_small_multiples",
     "paths",
+    "series",
     "small_multiples",
     "style",
 ]
@@ -60,17 +63,27 @@ STYLE = {
     "axes.spines.right": False,
     "lines.linewidth": 1.6,
 }
+# Lines that are not an optimizer's (a coordinate, a decay rate...): Tol's dark colours
+# (contrast >= 3 on white), the default colour cycle of every course figure, each with
+# a dash pattern for figures that give it (`series(i)`); the same colours stand in for
+# a label that is no optimizer's (`color`). The cycle holds colours only: a line drawn
+# with a given colour and no dashes stays solid.
+SERIES = (("#332288", "-"), ("#CC6677", "--"), ("#117733", ":"), ("#999933", "-."),
+          ("#661100", (0, (5, 1, 1, 1))), ("#6699CC", (0, (1, 1))))
+STYLE["axes.prop_cycle"] = cycler(color=[c for c, _ in SERIES])
 
-# Okabe & Ito (2008), "Color Universal Design"; AdamW in Tol's wine. tests/test_palette.py
-# simulates the three colour-vision deficiencies on these and checks every pair.
+# Okabe & Ito (2008), "Color Universal Design", with RMSprop's reddish purple darkened
+# (#CC79A7 is faint on white); AMSGrad in violet (Okabe-Ito's orange sat too close to
+# Adam's vermillion) and AdamW in Tol's wine. tests/test_palette.py simulates the three
+# colour-vision deficiencies on these and checks every pair.
 COLORS = {
     "GD": "#000000",
     "Momentum": "#0072B2",
     "Nesterov": "#56B4E9",
     "Adagrad": "#009E73",
-    "RMSprop": "#CC79A7",
+    "RMSprop": "#B5588F",
     "Adam": "#D55E00",
-    "AMSGrad": "#E69F00",
+    "AMSGrad": "#6633CC",
     "AdamW": "#882255",
 }
 # A line style and a marker per optimizer, so figures read without colour too.
@@ -86,8 +99,7 @@ LINESTYLES = {
 }
 MARKERS = {"GD": "s", "Momentum": "^", "Nesterov": "v", "Adagrad": "D", "RMSprop": "P",
            "Adam": "o", "AMSGrad": "p", "AdamW": "h"}
-_FALLBACK = ["#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833", "#ee7733",
-             "#66ccee"]
+_FALLBACK = [c for c, _ in SERIES]
 _FALLBACK_MARKERS = ["<", ">", "d", "H", "8", "1", "2", "3"]
 THETA_LABELS = (r"$\theta_1$", r"$\theta_2$")
 
@@ -135,6 +147,13 @@ def style(label):
     k = zlib.crc32(str(label).encode())
     return {"color": color(label), "linestyle": "-",
             "marker": _FALLBACK_MARKERS[k % len(_FALLBACK_MARKERS)]}
+
+
+def series(i):
+    """matplotlib keywords (color, linestyle) of the i-th line of a figure whose lines are
+    not optimizers (0, 1, ...): ``ax.plot(x, y, **plots.series(1))``."""
+    color, linestyle = SERIES[i % len(SERIES)]
+    return {"color": color, "linestyle": linestyle}
 
 
 def _as_list(trajectories):

@@ -4,7 +4,6 @@ import base64
 import collections
 import contextlib
 import html
-import numbers
 import struct
 import threading
 import time
@@ -15,6 +14,7 @@ import matplotlib as mpl
 import numpy as np
 
 from adamedu import _check
+from adamedu.widgets.readout import fmt as _fmt
 
 _WIDTH = 8.0  # inches at dpi 80: every explorer's figure
 # One mathtext parser per renderer type for every explorer: a parser caches its parses
@@ -58,15 +58,6 @@ def _laid_out(figure, axes, rc_made, lay_out, *extra):
                 _LAYOUTS.pop(next(iter(_LAYOUTS)))
             _LAYOUTS[key] = placed
     return placed
-
-
-def _fmt(value):
-    """A hyperparameter value as a short string (0.001, 1e-08, 0.9999, True)."""
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, numbers.Integral):
-        return str(value)
-    return f"{value:.4g}"
 
 
 def _rate(key, value):
