@@ -17,6 +17,7 @@ Targets: build <= 60 s on 2 cores, data <= 600 KB per explorer, site <= 25 MB, a
 move <= 16 ms (one frame at 60 Hz).
 """
 import argparse
+import re
 import resource
 import shutil
 import statistics
@@ -85,7 +86,7 @@ def measure(browser, out, moves):
     sizes = {p.stem: p.stat().st_size for p in (out / "_static" / "explorers").glob("*.js")}
     found = {}
     for page_path in sorted((out / "notebooks").glob("*.html")):
-        if "figure class=\"live\"" not in page_path.read_text(encoding="utf-8"):
+        if not re.search(r"<figure[^>]*class=\"live\"", page_path.read_text(encoding="utf-8")):
             continue
         context = browser.new_context(reduced_motion="reduce",
                                       viewport={"width": 1280, "height": 900})
