@@ -553,11 +553,11 @@ def test_page_markers_are_the_python_styles(site):
 def test_noise_explorer_curves_and_readouts_are_the_explorers(site):
     (nb_path, cell, call), = [c for c in explorer_cells() if c[2][0] == "explore_noise"]
     data = data_of(site, live_figure(site, nb_path, cell)[1])
-    from adamedu import noise
-    ex = noise.explore_noise(*call[1], **call[2])
+    from adamedu import widgets
+    ex = widgets.explore_noise(*call[1], **call[2])
     assert data["readout"] == ex.readout
     (sigma,) = data["sliders"]
-    assert sigma["values"] == list(noise.SIGMAS)
+    assert sigma["values"] == list(widgets.SIGMAS)
     q = data["q"]
     for i, s in enumerate(sigma["values"]):
         ex.set(sigma=s)

@@ -38,9 +38,13 @@ import json
 import math
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling modules in tools/
 from explorer_encode import (
     Q,
     background,
@@ -297,20 +301,20 @@ class _InProcess:
 
 def open_explorer(name, args, kwargs):
     """The kernel explorer a call opens (its kind: "surface", "online" or "noise")."""
-    from adamedu import noise, widgets
+    from adamedu import widgets
     if name == "explore":
         return "surface", widgets.explore(*args, **kwargs)
     if name == "explore_counterexample":
         return "online", widgets.explore_counterexample(*args, **kwargs)
-    return "noise", noise.explore_noise(*args, **kwargs)
+    return "noise", widgets.explore_noise(*args, **kwargs)
 
 
 def call_arguments(name, args, kwargs):
     """A call's arguments by name, defaults included."""
     import inspect
 
-    from adamedu import noise
-    bound = inspect.signature(getattr(noise, name)).bind(*args, **kwargs)
+    from adamedu import widgets
+    bound = inspect.signature(getattr(widgets, name)).bind(*args, **kwargs)
     bound.apply_defaults()
     return dict(bound.arguments)
 

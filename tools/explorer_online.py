@@ -5,8 +5,8 @@
   a band: the lowest and highest x in each bucket of steps, one bucket per pixel column
   of its panel or narrower, so every turn of the period-3 zigzag stays inside the drawn
   band; the average regret at log-spaced steps.
-* the noise explorer (`noise.explore_noise`): the kernel explorer itself at every stop
-  of its noise slider (SIGMAS): its runs and its readout. Loss curves are thinned with
+* the noise explorer (`widgets.explore_noise`): the kernel explorer itself at every stop
+  of its noise slider (`widgets.SIGMAS`): its runs and its readout. Loss curves are thinned with
   `keep_turns`, like the surface explorers' paths.
 """
 import itertools
@@ -131,10 +131,10 @@ def compute_noise(ex, start_sigma, png_path, backgrounds):
     kernel explorer computes them (`set(sigma=...)`, then `runs` and `readout`)."""
     from explorer_data import shapes, slider
 
-    from adamedu import noise
+    from adamedu import widgets
     start_readout = list(ex.readout)
     runs, labels = {}, None
-    sigma = slider("sigma", noise.SIGMAS, start_sigma)
+    sigma = slider("sigma", widgets.SIGMAS, start_sigma)
     sigma["label"] = "noise σ"
     for i, s in enumerate(sigma["values"]):
         ex.set(sigma=s)

@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import ExtractOutputPreprocessor
 
+from adamedu_jupyter.saved import WIDGET_STATE, WIDGET_VIEW, is_still_note
+
 SITE_SRC = Path(__file__).resolve().with_name("site")
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NBCONVERT_ALT = "No description has been provided for this image"
 NBVAL_COMMENT = re.compile(r"^# *NBVAL_[A-Z_]+ *\n?", re.M)  # test markers, not for readers
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, //host
@@ -50,6 +50,8 @@ def drop_widget_views(nb):
             continue
         kept = []
         for out in cell.outputs:
+            if is_still_note(out):  # "run this cell": the page's live explorer needs none
+                continue
             data = out.get("data", {})
             if WIDGET_VIEW in data:
                 view = data.pop(WIDGET_VIEW)

@@ -81,9 +81,10 @@ def open_offline(browser, url, reduced_motion="no-preference"):
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
     page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
     page.goto(url, wait_until="load")
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
-                           timeout=20_000)
-    page.evaluate("MathJax.startup.promise")
+    if page.locator("script[src*='mathjax']").count():  # only pages with maths load it
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=20_000)
+        page.evaluate("MathJax.startup.promise")
     page.evaluate("window.adamedu ? adamedu.ready : null")  # live explorers drawn
     return context, page, log
 
@@ -293,9 +294,9 @@ def data_for(site, figure):
 
 
 def open_kernel(call):
-    from adamedu import noise, widgets
+    from adamedu import widgets
     name, args, kwargs = call
-    return getattr(noise if name == "explore_noise" else widgets, name)(*args, **kwargs)
+    return getattr(widgets, name)(*args, **kwargs)
 
 
 def polyline_length(points):
