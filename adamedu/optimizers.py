@@ -425,7 +425,7 @@ class RMSprop(_Optimizer):
         return theta, new
 
 
-register(Spec("rmsprop", RMSprop, "RMSprop", "#CC79A7", (0, (3, 1, 1, 1, 1, 1)), "P",
+register(Spec("rmsprop", RMSprop, "RMSprop", "#B5588F", (0, (3, 1, 1, 1, 1, 1)), "P",
               controls=("lr", "alpha", "eps", "momentum")))
 
 
@@ -520,10 +520,14 @@ class AdamW(Adam):
         self.label = "AdamW"
 
 
+# Okabe & Ito's (2008) colour-blind-safe palette, with RMSprop's reddish purple darkened
+# (#CC79A7 is faint on white), a violet for AMSGrad (their orange sat beside Adam's
+# vermillion) and Tol's wine for AdamW instead of their yellow (too light on white);
+# tests/test_palette.py checks every pair.
 _ADAM_CONTROLS = ("lr", "beta1", "beta2", "eps")
 register(Spec("adam", Adam, "Adam", "#D55E00", "-", "o",
               controls=_ADAM_CONTROLS + ("bias_correction",)))
-register(Spec("amsgrad", Adam, "AMSGrad", "#E69F00", (0, (1, 1, 4, 1)), "p",
+register(Spec("amsgrad", Adam, "AMSGrad", "#6633CC", (0, (1, 1, 4, 1)), "p",
               fixed={"amsgrad": True}, controls=_ADAM_CONTROLS + ("bias_correction",)))
 register(Spec("adamw", AdamW, "AdamW", "#882255", (0, (8, 2)), "h",
               controls=_ADAM_CONTROLS + ("weight_decay",)))

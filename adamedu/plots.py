@@ -14,6 +14,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -21,9 +22,9 @@ from adamedu import optimizers as _optimizers
 from adamedu import surfaces as _surfaces
 from adamedu import trajectory as _trajectory
 
-__all__ = ["STYLE", "apply_style", "color", "contour", "distinct_colors", "distinct_styles",
-           "heatmap", "loss_curves", "online_panels", "online_runs", "paths",
-           "small_multiples", "style", "surface_panels"]
+__all__ = ["SERIES", "STYLE", "apply_style", "color", "contour", "distinct_colors",
+           "distinct_styles", "heatmap", "loss_curves", "online_panels", "online_runs", "paths",
+           "series", "small_multiples", "style", "surface_panels"]
 
 STYLE: dict[Any, Any] = {
     "figure.dpi": 80,
@@ -43,10 +44,15 @@ STYLE: dict[Any, Any] = {
     "axes.spines.right": False,
     "lines.linewidth": 1.6,
 }
-
-# Labels that are not an optimizer's (`optimizers.Spec` declares each one's style).
-_FALLBACK = ["#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833", "#ee7733",
-             "#66ccee"]
+# Lines that are not an optimizer's (a coordinate, a decay rate...): Tol's dark colours
+# (contrast >= 3 on white), the default colour cycle of every course figure, each with
+# a dash pattern for figures that give it (`series(i)`); the same colours stand in for
+# a label that is no optimizer's (`color`; `optimizers.Spec` declares each optimizer's
+# style). The cycle holds colours only: a line drawn with a given colour stays solid.
+SERIES = (("#332288", "-"), ("#CC6677", "--"), ("#117733", ":"), ("#999933", "-."),
+          ("#661100", (0, (5, 1, 1, 1))), ("#6699CC", (0, (1, 1))))
+STYLE["axes.prop_cycle"] = cycler(color=[c for c, _ in SERIES])
+_FALLBACK = [c for c, _ in SERIES]
 _FALLBACK_MARKERS = ["<", ">", "d", "H", "8", "1", "2", "3"]
 THETA_LABELS = (r"$\theta_1$", r"$\theta_2$")
 
@@ -84,6 +90,13 @@ def style(label: str) -> dict:
     k = zlib.crc32(str(label).encode())
     return {"color": _FALLBACK[k % len(_FALLBACK)], "linestyle": "-",
             "marker": _FALLBACK_MARKERS[k % len(_FALLBACK_MARKERS)]}
+
+
+def series(i: int) -> dict:
+    """matplotlib keywords (color, linestyle) of the i-th line of a figure whose lines are
+    not optimizers (0, 1, ...): ``ax.plot(x, y, **plots.series(1))``."""
+    color, linestyle = SERIES[i % len(SERIES)]
+    return {"color": color, "linestyle": linestyle}
 
 
 def distinct_colors(labels: list) -> list:

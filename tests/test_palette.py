@@ -86,3 +86,65 @@ def test_optimizer_colours_show_on_white():
 def test_a_repeated_colour_in_one_figure_also_changes_the_dashes():
     a, b = plots.distinct_styles(["Adam, lr = 0.1", "Adam, lr = 0.01"])
     assert a["color"] != b["color"] and a["linestyle"] != b["linestyle"]
+
+
+# -- every stored figure of the course -------------------------------------------------------
+
+# matplotlib's default colours (tab10, but its grey) and the course's retired ones: a
+# figure drawn with any of them has not taken the course palette
+FOREIGN = {"tab10 blue": "#1f77b4", "tab10 orange": "#ff7f0e", "tab10 green": "#2ca02c",
+           "tab10 red": "#d62728", "tab10 purple": "#9467bd", "tab10 brown": "#8c564b",
+           "tab10 pink": "#e377c2", "tab10 olive": "#bcbd22", "tab10 cyan": "#17becf",
+           "old RMSprop pink": "#CC79A7", "old AMSGrad orange": "#E69F00"}
+FOREIGN_PIXELS = 20   # a line of a foreign colour leaves hundreds of its pixels
+
+
+def stored_figures():
+    """(notebook, cell id, PNG bytes) of every figure stored in a lesson or solution."""
+    import base64
+    from pathlib import Path
+
+    import nbformat
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.glob("notebooks/*.ipynb")) + sorted(root.glob("solutions/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                png = out.get("data", {}).get("image/png")
+                if png:
+                    yield path.name, cell.get("id"), base64.b64decode(png)
+
+
+def test_every_stored_figure_uses_the_course_palette():
+    """No lesson or solution figure draws a line in matplotlib's default colours or in a
+    colour the course has retired (within 4 of 255 per channel, at least 20 pixels)."""
+    import io
+
+    from PIL import Image
+    foreign = {name: np.array([int(h[i:i + 2], 16) for i in (1, 3, 5)])
+               for name, h in FOREIGN.items()}
+    found, count = [], 0
+    for name, cell_id, png in stored_figures():
+        count += 1
+        pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+        for colour, rgb in foreign.items():
+            n = int((np.abs(pixels - rgb).max(axis=2) <= 4).sum())
+            if n >= FOREIGN_PIXELS:
+                found.append(f"{name} cell {cell_id}: {n} pixels of {colour}")
+    assert count > 50, "no stored figures found"
+    assert not found, "figures outside the course palette:\n" + "\n".join(found)
+
+
+def test_the_series_colours_read_on_white_and_in_greyscale():
+    """Lines that are not an optimizer's (plots.SERIES, the default colour cycle) have
+    WCAG contrast >= 3 against white and each its own dash pattern."""
+    import matplotlib as mpl
+
+    def luminance(hex_colour):
+        return float(np.array([0.2126, 0.7152, 0.0722]) @ linear_rgb(hex_colour))
+    assert [c for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]] == \
+        [c for c, _ in plots.SERIES]
+    for colour, _ in plots.SERIES:
+        assert 1.05 / (luminance(colour) + 0.05) >= 3.0, colour
+    assert len({str(ls) for _, ls in plots.SERIES}) == len(plots.SERIES)
+    assert plots.series(1) == {"color": plots.SERIES[1][0], "linestyle": plots.SERIES[1][1]}

@@ -290,8 +290,10 @@ def test_widget_view_gives_way_to_its_still_image(explorer_course):
     assert code == 0
     img = page.select_one(".jp-OutputArea img")
     assert (course / "site" / "notebooks" / img["src"]).read_bytes()[:4] == b"\x89PNG"
-    assert img["alt"] == "Notice the path."
-    assert page.select_one(".figure-caption") is not None
+    # the alt text adds to the caption (what the figure is), never repeats it
+    assert img["alt"].startswith("Figure 1 of the lesson “Lesson”: a still picture of the "
+                                 "explorer")
+    assert page.select_one(".figure-caption").get_text(strip=True) == "Notice the path."
     assert "VBox" not in page.get_text() and "NBVAL" not in page.get_text()
 
 
@@ -372,7 +374,7 @@ def test_rebuild_refuses_to_empty_a_folder_it_did_not_build(tmp_path):
 
 # -- live explorers and accessibility --------------------------------------------------------
 
-DATA_BUDGET = 400_000      # bytes of data per explorer
+DATA_BUDGET = 600_000      # bytes of data per explorer (every turn of every path drawn)
 SITE_BUDGET = 25_000_000   # bytes, the whole book
 
 
@@ -415,7 +417,7 @@ def sampled(keys, start, n=3, seed=0):
 
 def test_the_lessons_have_explorers_to_bring_alive():
     kinds = {call[0] for _, _, call in explorer_cells()}
-    assert kinds == {"explore", "explore_counterexample"}
+    assert kinds == {"explore", "explore_counterexample", "explore_noise"}
 
 
 def test_each_explorer_becomes_a_live_figure_beside_its_still_image(site):
@@ -440,7 +442,13 @@ def test_each_explorer_becomes_a_live_figure_beside_its_still_image(site):
             assert input_.get("aria-valuetext")
         readout = figure.select_one(".live-readout")
         assert readout["role"] == "status" and readout["aria-live"] == "polite"
-        assert [d.get_text() for d in readout.find_all("div")] == data_of(site, figure)["readout"]
+        data = data_of(site, figure)
+        assert [d.get_text() for d in readout.find_all("div")] == data["readout"]
+        # without scripts the still image comes with the readout as text
+        assert [d.get_text() for d in still.select(".still-readout div")] == data["readout"]
+        # the step counter is no live region (announced when Play stops, not every frame)
+        assert figure.select_one("output.live-step-value")["aria-live"] == "off"
+        assert page.find("a", class_="skip-link", href=f"#{figure['id']}")
 
 
 def test_explorer_data_and_the_site_stay_within_budget(site):
@@ -451,9 +459,11 @@ def test_explorer_data_and_the_site_stay_within_budget(site):
 
 
 def test_drawn_paths_are_adamedus_trajectories_and_readouts_the_explorers(site):
-    """Numbers a page draws, read back from the built site, equal trajectory.run; the
-    readout lines equal what the kernel explorer prints after set() with those values."""
+    """Numbers a page draws, read back from the built site, equal trajectory.run, every
+    turn kept (the drawn length is the path's within 1 %); the readout lines equal what
+    the kernel explorer prints after set() with those values."""
     from adamedu import optimizers, surfaces, trajectory
+    encode = sys.modules["explorer_encode"]
     checked = 0
     for nb_path, cell, call in explorer_cells():
         if call[0] != "explore":
@@ -463,6 +473,8 @@ def test_drawn_paths_are_adamedus_trajectories_and_readouts_the_explorers(site):
         values = ex.values
         surface = surfaces.get(values["surface"])
         q = data["q"]
+        starts = [o["runs"][",".join(str(s["start"]) for s in o["sliders"])]["lines"]
+                  for o in data["optimizers"]]
         for k, o in enumerate(data["optimizers"]):
             start = ",".join(str(s["start"]) for s in o["sliders"])
             for key in sampled(o["runs"], start):
@@ -474,20 +486,114 @@ def test_drawn_paths_are_adamedus_trajectories_and_readouts_the_explorers(site):
                                       start=values["start"], steps=values["steps"])
                 t = np.cumsum(run["t"])
                 assert t[0] == 0 and t[-1] == traj.steps and run["div"] == traj.diverged_at
+                drawn, true = [], []
                 for coord, lim in ((0, surface.xlim), (1, surface.ylim)):
-                    drawn = lim[0] + np.cumsum(run["xy"[coord]]) / q * (lim[1] - lim[0])
-                    np.testing.assert_allclose(drawn, traj.points[t, coord],
-                                               atol=0.51 / q * (lim[1] - lim[0]), rtol=0)
+                    at = np.clip((traj.points[:, coord] - lim[0]) / (lim[1] - lim[0]) * q,
+                                 *encode.CLIP)
+                    drawn.append(np.cumsum(run["xy"[coord]]))
+                    true.append(at)
+                    np.testing.assert_allclose(drawn[-1], at[t], atol=0.51, rtol=0)
+                length = encode.length(np.c_[true[0], true[1]])
+                if length > 100:  # a path of more than 1 % of the window: every turn kept
+                    assert abs(encode.length(np.c_[drawn[0], drawn[1]]) / length - 1) < 0.01, \
+                        (o["name"], chosen)
                 low, high = data["loss"]["low"], data["loss"]["high"]
                 assert data["loss"]["log"] and data["loss"]["min"] == surface.min_loss
                 drawn = np.log10(low) + np.cumsum(run["l"]) / q * np.log10(high / low)
                 expected = np.log10(np.clip(traj.losses[t] - surface.min_loss, low, high))
                 np.testing.assert_allclose(drawn, expected, atol=0.51 / q * np.log10(high / low))
                 ex.set(**{o["name"]: chosen})
-                assert ex.readout[k] == run["text"]
+                assert ex.readout == [line for j, lines in enumerate(starts)
+                                      for line in (run["lines"] if j == k else lines)]
                 checked += 1
             ex.set(**{o["name"]: {s["key"]: s["values"][s["start"]] for s in o["sliders"]}})
     assert checked >= 10
+
+
+def test_every_control_of_the_kernel_explorer_is_in_the_book_or_named_as_missing(site):
+    for nb_path, cell, call in explorer_cells():
+        if call[0] != "explore":
+            continue
+        _, figure = live_figure(site, nb_path, cell)
+        data = data_of(site, figure)
+        values = open_explorer(call).values
+        help_text = figure.select_one(".live-help").get_text()
+        assert "surface, the start point and the number of steps" in help_text
+        for o in data["optimizers"]:
+            keys = [s["key"] for s in o["sliders"]]
+            assert keys[0] == "lr" and set(keys) | set(o["lacks"]) == set(values[o["name"]])
+            for k in o["lacks"]:
+                assert k in help_text, f"{nb_path.name}: {o['label']}'s {k} is left out unsaid"
+            for s in o["sliders"]:  # each control is on the page, named with its optimizer
+                control = figure.find("input", id=f"{figure['id']}-"
+                                      f"{data['optimizers'].index(o)}-{s['key']}")
+                label = figure.find("label", attrs={"for": control["id"]}).get_text(" ")
+                assert o["label"] in label and s["key"].replace("_", " ") in label
+                assert control["type"] == ("checkbox" if s.get("toggle") else "range")
+
+
+def test_page_markers_are_the_python_styles(site):
+    """The marks a page draws are matplotlib's markers of each optimizer's style, handed
+    over in the data: the script holds no marker table of its own."""
+    from adamedu import plots
+    encode = sys.modules["explorer_encode"]
+    assert "SHAPES" not in (site / "_static" / "explorer.js").read_text()
+    for nb_path, cell, _ in explorer_cells():
+        data = data_of(site, live_figure(site, nb_path, cell)[1])
+        if data["kind"] == "online":
+            continue
+        styles = plots.distinct_styles([o["label"] for o in data["optimizers"]])
+        assert [o["marker"] for o in data["optimizers"]] == [s["marker"] for s in styles]
+        for m in [s["marker"] for s in styles] + (["D", "X"] if data["kind"] == "surface" else []):
+            assert data["shapes"][m] == encode.marker_shape(m)
+        # distinct end marks: every optimizer of one explorer has its own marker
+        assert len({o["marker"] for o in data["optimizers"]}) == len(data["optimizers"])
+
+
+def test_noise_explorer_curves_and_readouts_are_the_explorers(site):
+    (nb_path, cell, call), = [c for c in explorer_cells() if c[2][0] == "explore_noise"]
+    data = data_of(site, live_figure(site, nb_path, cell)[1])
+    from adamedu import widgets
+    ex = widgets.explore_noise(*call[1], **call[2])
+    assert data["readout"] == ex.readout
+    (sigma,) = data["sliders"]
+    assert sigma["values"] == list(widgets.SIGMAS)
+    q = data["q"]
+    for i, s in enumerate(sigma["values"]):
+        ex.set(sigma=s)
+        entry = data["runs"][str(i)]
+        assert entry["lines"] == ex.readout
+        for drawn, run in zip(entry["paths"], ex.runs):
+            t = np.cumsum(drawn["t"])
+            low, high = np.log10([1e-6, 1e2])
+            loss = low + np.cumsum(drawn["l"]) / q * (high - low)
+            expected = np.log10(np.clip(run.losses[t], 1e-6, 1e2))
+            np.testing.assert_allclose(loss, expected, atol=0.51 / q * (high - low))
+            assert t[-1] == len(run.losses) - 1
+
+
+def test_alt_texts_and_contents_read_without_mathjax(site):
+    """Alt texts hold no TeX and add to their caption; no page's table of contents or
+    title holds TeX; MathJax is loaded only by pages with maths."""
+    for page in pages_of(site):
+        soup = soup_of(page)
+        name = page.relative_to(site)
+        for img in soup.find_all("img"):
+            alt = img.get("alt", "")
+            assert "$" not in alt and "\\" not in alt, f"{name}: TeX in alt text: {alt}"
+            assert not re.search(r"Figure \d+ of \d", alt), f"{name}: {alt}"
+            cell = img.find_parent(class_="jp-Cell")
+            nxt = cell.find_next_sibling(class_="figure-caption") if cell else None
+            if nxt is not None and nxt.p is not None:
+                assert alt != " ".join(nxt.p.get_text().split()), f"{name}: alt repeats caption"
+        for a in soup.select(".toc a, .pager a, title"):
+            assert "$" not in a.get_text(), f"{name}: TeX in {a.get_text()}"
+        scripts = [s.get("src", "") for s in soup.find_all("script")]
+        has_math = any("mathjax" in src for src in scripts)
+        text = " ".join(el.get_text() for el in soup.select(".jp-RenderedMarkdown"))
+        assert has_math == bool(re.search(r"\$[^$]+\$|\\\(|\\\[|\\begin\{", text)), name
+    assert not any("mathjax" in (s.get("src") or "")
+                   for s in soup_of(site / "index.html").find_all("script"))
 
 
 def test_counterexample_curves_and_readouts_are_the_explorers(site):
@@ -500,7 +606,7 @@ def test_counterexample_curves_and_readouts_are_the_explorers(site):
         steps, lr, q = data["steps"], data["lr"], data["q"]
         Cs, beta2s = data["sliders"]
         start = ",".join(str(s["start"]) for s in data["sliders"])
-        assert data["runs"][start]["text"] == ex.readout
+        assert data["runs"][start]["lines"] == ex.readout
         for key in sampled(data["runs"], start, n=2):
             i, j = map(int, key.split(","))
             C, beta2 = Cs["values"][i], beta2s["values"][j]
@@ -518,7 +624,7 @@ def test_counterexample_curves_and_readouts_are_the_explorers(site):
                 np.testing.assert_allclose(r, expected, atol=0.51 / q * np.log10(top / low))
                 assert rt[-1] == steps and t[-1] == steps
             ex.set(C=C, beta2=beta2)
-            assert ex.readout == data["runs"][key]["text"]
+            assert ex.readout == data["runs"][key]["lines"]
 
 
 def test_every_page_has_a_language_ordered_headings_and_described_images(site):
@@ -550,9 +656,10 @@ def test_a_tiny_course_gets_a_live_explorer(explorer_course):
     assert code == 0
     figure = page.select_one("figure.live")
     assert figure["data-still"] == page.select_one(".jp-OutputArea-child")["id"]
-    assert figure.select_one(".live-plot svg")["aria-label"] == "Notice the path."
+    assert figure.select_one(".live-plot svg")["aria-label"].endswith("Notice the path.")
     data = load_builder().read_data_script(course / "site" / "_static" / "explorers"
                                        / f"{figure['data-explorer']}.js")
     (optimizer,) = data["optimizers"]
-    assert [s["key"] for s in optimizer["sliders"]] == ["lr"]
-    assert len(optimizer["runs"]) == len(optimizer["sliders"][0]["values"]) >= 21
+    lr, eps = optimizer["sliders"]
+    assert [lr["key"], eps["key"]] == ["lr", "eps"]
+    assert len(optimizer["runs"]) == len(lr["values"]) * len(eps["values"]) >= 21 * 7

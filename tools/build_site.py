@@ -7,32 +7,20 @@ Reads the committed lessons (notebooks/NN_*.ipynb, in file-name order) and exerc
 the syllabus, one page per lesson and per exercise, and their figures into --out
 (default build/site; open build/site/index.html). With --execute the lessons are first
 run top to bottom in a fresh kernel, in a temporary copy; the committed files are never
-changed.
-
-Every explorer in a lesson (a cell calling `explore(...)` or `explore_counterexample(...)`)
-becomes a live figure: sliders and a step-by-step animation that run in the browser, with
-no kernel, from trajectories adamedu computes over each slider's grid at build time
-(tools/explorer_data.py; the page's script is tools/site/explorer.js). The explorer's
-still image stays in the page and is what readers without scripts see.
-
-The pages need no network: MathJax (from the django-static-mathjax package) and the
-stylesheet are copied into the site, widget views are replaced by the still image the
-explorer leaves beside them (or the figure an `interact` captured), and remote scripts
-or stylesheets found in outputs (such as the Font Awesome link in matplotlib's
-animations) are dropped.
+changed. A notebook becomes HTML in tools/site_html.py; every explorer in a lesson
+becomes a live figure (tools/live_figure.py) whose data adamedu computes at build time
+(tools/explorer_data.py; the page's script is tools/site/explorer.js), beside the
+still image that readers without scripts see. The pages need no network: MathJax and the
+stylesheet are copied in (tools/site_static.py), and remote scripts or stylesheets found
+in outputs (such as the Font Awesome link in matplotlib's animations) are dropped.
 """
 import argparse
-import base64
-import copy
 import html
-import json
-import logging
 import re
 import shutil
 import sys
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -40,28 +28,22 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import nbformat
 from bs4 import BeautifulSoup
-from nbconvert import HTMLExporter, TemplateExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.markdown_mistune import markdown2html_mistune
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbconvert.preprocessors import ExtractOutputPreprocessor
-from pygments.formatters import HtmlFormatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import explorer_data  # tools/explorer_data.py
-
-from adamedu_jupyter.saved import WIDGET_STATE, WIDGET_VIEW, is_still_note
+import live_figure
+import site_html
+import site_static
+from live_figure import data_script, read_data_script, start_readout  # noqa: F401
+from site_html import NBCONVERT_ALT, figure_words, heading_html, heading_text, tex_to_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE_SRC = Path(__file__).resolve().with_name("site")
+SITE_SRC = site_html.SITE_SRC
 COURSE = "adamedu: the Adam optimizer from first principles"
 STATIC = "_static"
-ATTRIBUTION = "adamedu/data/digits_ATTRIBUTION.md"  # the digits data set's licence
 MARKER = ".adamedu-site"  # marks a folder this tool built, so a rebuild may empty it
-NBCONVERT_ALT = "No description has been provided for this image"
-NBVAL_COMMENT = re.compile(r"^# *NBVAL_[A-Z_]+ *\n?", re.M)  # test markers, not for readers
 LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.:]\s+")  # "4. Adam" is listed as "Adam" beside its 04
-REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, //host
+REMOTE = site_html.REMOTE
 
 
 @dataclass
@@ -76,6 +58,8 @@ class Page:
     body: str = ""
     toc: list = field(default_factory=list)
     explorers: list = field(default_factory=list)   # [(cell id, explorer key)]
+    skips: list = field(default_factory=list)       # skip links to its live figures
+    math: bool = False                              # TeX for MathJax on the page?
     exercise: "Page | None" = None
     lesson: "Page | None" = None
 
@@ -112,105 +96,13 @@ def execute_copies(lessons):
     return executed
 
 
-def for_readers(nb):
-    """The notebook as a reader sees it: no widget views, no nbval markers."""
-    nb = drop_widget_views(copy.deepcopy(nb))
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.source = NBVAL_COMMENT.sub("", cell.source)
-    return nb
-
-
-def drop_widget_views(nb):
-    """Replace widget views (they need a kernel) by what a reader can see without one.
-
-    The explorer puts a still image beside its view in the same output: that image stays.
-    A view with nothing beside it (e.g. `interact`) is replaced by the outputs its Output
-    widgets captured when the notebook ran (saved in the notebook's widget state), and
-    dropped if there are none, so no empty box or "Loading widget" is left on the page.
-    """
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        kept = []
-        for out in cell.outputs:
-            if is_still_note(out):  # "run this cell": the page's live explorer needs none
-                continue
-            data = out.get("data", {})
-            if WIDGET_VIEW in data:
-                view = data.pop(WIDGET_VIEW)
-                data.pop("text/plain", None)  # the widget's repr, e.g. "VBox(...)"
-                if not data:
-                    kept += [nbformat.from_dict(o)
-                             for o in captured_outputs(state, view.get("model_id"))]
-                    continue
-            kept.append(out)
-        cell.outputs = kept
-    nb.metadata.pop("widgets", None)
-    return nb
-
-
-def captured_outputs(state, model_id):
-    """Outputs held by the Output widgets inside a widget, depth first."""
-    model = state.get(model_id)
-    if model is None:
-        return []
-    if model.get("model_name") == "OutputModel":
-        return model["state"].get("outputs", [])
-    children = model["state"].get("children", [])
-    return [out for child in children if isinstance(child, str)
-            for out in captured_outputs(state, child.removeprefix("IPY_MODEL_"))]
-
-
-LOG = logging.getLogger("adamedu.site")
-
-
-class SoupExporter(HTMLExporter):
-    """nbconvert's HTMLExporter, returning the page as a BeautifulSoup instead of text.
-
-    HTMLExporter.from_notebook_node (nbconvert 7.17, pinned in requirements.txt) parses
-    the page it rendered to add alt text and tabindex, then returns it as text, which
-    the builder would parse again: this is its code, with the soup returned."""
-
-    def from_notebook_node(self, nb, resources=None, **kw):
-        langinfo = nb.metadata.get("language_info", {})
-        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-        highlight_code = self.filters.get(
-            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-        resources = self._init_resources(resources)
-        filter_data_type = WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources)
-        self.register_filter("highlight_code", highlight_code)
-        self.register_filter("filter_data_type", filter_data_type)
-        html_text, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        soup = BeautifulSoup(html_text, "html.parser")
-        for elem in soup.select("img:not([alt])"):  # Site.mark_captions replaces this alt
-            elem.attrs["alt"] = NBCONVERT_ALT
-        for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):
-            elem.attrs["tabindex"] = "0"
-        for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
-            elem.attrs["tabindex"] = "0"
-        return soup, resources
-
-
-def make_exporter():
-    exporter = SoupExporter(log=LOG, extra_template_basedirs=[str(SITE_SRC / "templates")],
-                            template_name="adamedu",
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(
-        ExtractOutputPreprocessor(extract_output_types={"image/png", "image/jpeg"}),
-        enabled=True)
-    return exporter
-
-
 class Site:
     def __init__(self, root, out, workers=None):
         self.root, self.out, self.workers = root, out, workers
         self.warnings = []
         self.copied = set()       # course files copied into the site (relative paths)
         self.site_paths = {}      # course-relative notebook path -> site page path
-        self.exporter = make_exporter()
+        self.exporter = site_html.make_exporter()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(SITE_SRC),
                                       autoescape=False, keep_trailing_newline=True)
 
@@ -219,23 +111,27 @@ class Site:
 
     # -- one notebook ------------------------------------------------------------------
     def render(self, page, nb):
-        nb = for_readers(nb)
+        nb = site_html.for_readers(nb)
         stem = page.source.stem
-        soup, resources = self.exporter.from_notebook_node(
-            nb, resources={"unique_key": stem, "output_files_dir": f"{stem}_files",
-                           "metadata": {"name": stem, "path": str(page.source.parent)}})
+        soup, resources = site_html.render(
+            self.exporter, nb, {"unique_key": stem, "output_files_dir": f"{stem}_files",
+                                "metadata": {"name": stem, "path": str(page.source.parent)}})
         page_dir = (self.out / page.rel).parent
         for name, data in resources.get("outputs", {}).items():
             target = page_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         self.read_title(page, soup)
-        self.mark_captions(page, soup)
+        self.mark_captions(page, soup, {c.get("id"): c.source for c in nb.cells})
         self.fix_links(page, soup)
-        self.drop_remote(page, soup)
+        for warning in site_html.drop_remote(soup):
+            self.warn(page, warning)
         self.add_live_figures(page, soup)
-        page.toc = [{"level": int(h.name[1]), "id": h["id"], "html": heading_html(h)}
+        # the table of contents in plain words (it must read without MathJax too)
+        page.toc = [{"level": int(h.name[1]), "id": h["id"],
+                     "html": html.escape(tex_to_text(heading_text(h)))}
                     for h in soup.find_all(["h2", "h3"]) if h.get("id")]
+        page.math = site_html.has_math(soup)
         page.body = str(soup)
 
     def read_title(self, page, soup):
@@ -254,42 +150,54 @@ class Site:
             words = [" ".join(t.get_text().split()) for t in texts]
             words = [w for w in words if len(w.split()) >= 6]  # a sentence, not a label
             if words:
-                page.summary = first_sentences(words[0])
+                page.summary = site_html.first_sentences(words[0])
                 break
 
-    def mark_captions(self, page, soup):
-        """Style the paragraph that follows a figure as its caption; use it as alt text."""
+    def mark_captions(self, page, soup, sources):
+        """Style the paragraph that follows a figure as its caption. Alt text adds to it:
+        what the figure's code draws (its plots, titles and axes, in plain words)."""
         cells = soup.find_all("div", class_="jp-Cell", recursive=False)
         figures = 0
         for cell, nxt in zip(cells, cells[1:] + [None]):
             images = cell.select(".jp-OutputArea img")
             if not images and not cell.select(".animation"):
                 continue
-            caption = None
             if nxt is not None and "jp-MarkdownCell" in nxt["class"]:
                 first = nxt.select_one(".jp-RenderedMarkdown > *")
                 if first is not None and first.name == "p":
                     nxt["class"] = nxt["class"] + ["figure-caption"]
-                    caption = " ".join(first.get_text().split())
+            words = figure_words(sources.get(cell.get("id", "").removeprefix("cell-id="), ""))
             for img in images:
                 figures += 1
                 if img.get("alt", NBCONVERT_ALT) == NBCONVERT_ALT:
-                    img["alt"] = caption or f"Figure {figures} of {page.title_text}"
+                    img["alt"] = (f"Figure {figures} of the lesson “{tex_to_text(page.title_text)}”"
+                                  + (f": {words}." if words else "."))
 
     def add_live_figures(self, page, soup):
         """Put each explorer's live figure after its still image (which keeps an id, so the
-        script can hide it once the live figure works)."""
+        script can hide it once the live figure works, and gets the readout as text)."""
+        page.skips = []
         for cell_id, key in page.explorers:
             cell = soup.find(id=f"cell-id={cell_id}")
             area = cell.select_one(".jp-OutputArea") if cell else None
             still = area.select_one(".jp-OutputArea-child:has(img)") if area else None
             if still is None:  # e.g. `ex = explore(...)`: the explorer is shown elsewhere
                 continue
+            data = self.explorer_data[key]
             still["id"] = f"still-{cell_id}"
-            caption = next((img["alt"] for img in still.select("img") if img.get("alt")), "")
-            figure = live_figure(self.env, key, self.explorer_data[key], cell_id, still["id"],
-                                 relative(page.rel, f"{STATIC}/explorers"), caption)
+            still.append(BeautifulSoup(live_figure.still_readout(data["readout"]),
+                                       "html.parser"))
+            nxt = cell.find_next_sibling("div", class_="jp-Cell")
+            caption = ""
+            if nxt is not None and "figure-caption" in nxt.get("class", []):
+                caption = tex_to_text(" ".join(nxt.select_one(".jp-RenderedMarkdown > p")
+                                               .get_text().split()))
+            figure = live_figure.live_figure(self.env, key, data, cell_id, still["id"],
+                                             relative(page.rel, f"{STATIC}/explorers"),
+                                             caption)
             area.insert_after(BeautifulSoup(figure, "html.parser"))
+            page.skips.append({"href": f"#live-{cell_id}",
+                               "text": f"Skip to the live figure: {live_figure.describe(data)}"})
 
     def fix_links(self, page, soup):
         """Point links to course notebooks at their pages; copy other linked files."""
@@ -319,16 +227,6 @@ class Site:
                 else:
                     self.warn(page, f"broken link: {url}")
 
-    def drop_remote(self, page, soup):
-        """Drop remote scripts and stylesheets; a remote image is reported."""
-        for el in soup.find_all(["script", "link"]):
-            url = el.get("src") or el.get("href")
-            if url and REMOTE.match(url):
-                el.decompose()
-        for el in soup.find_all(["img", "video", "audio", "source", "iframe"]):
-            if REMOTE.match(el.get("src", "")):
-                self.warn(page, f"remote {el.name} will not show offline: {el['src']}")
-
     def copy_file(self, rel):
         if rel not in self.copied:
             target = self.out / rel
@@ -337,10 +235,12 @@ class Site:
             self.copied.add(rel)
 
     # -- the whole site ----------------------------------------------------------------
-    def write_page(self, rel, body, title_text, scripts=(), **context):
+    def write_page(self, rel, body, title_text, scripts=(), math=False, skips=(), **context):
+        """A page of the site; MathJax is loaded only when `math` (the page has TeX)."""
         up = "../" * rel.count("/")
         html_text = self.env.get_template("page.html.j2").render(
-            course=COURSE, body=body, title_text=title_text, static=up + STATIC,
+            course=COURSE, body=body, title_text=tex_to_text(title_text), static=up + STATIC,
+            math=math, skips=skips,
             scripts=[up + s for s in scripts],
             home=up + "index.html", license_href=up + "license.html", **context)
         target = self.out / rel
@@ -348,20 +248,9 @@ class Site:
         target.write_text(html_text, encoding="utf-8")
 
     def write_license_page(self):
-        """license.html: the code's licence and the data's attribution, as the repo has them."""
-        parts = ['<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown">',
-                 "<h1>Licence and attribution</h1>"]
-        if (self.root / "LICENSE").is_file():
-            parts += ["<h2>Code and text</h2>",
-                      f"<pre>{html.escape((self.root / 'LICENSE').read_text())}</pre>"]
-        if (self.root / ATTRIBUTION).is_file():
-            text = re.sub(r"^#", "##", (self.root / ATTRIBUTION).read_text(), flags=re.M)
-            parts.append(markdown2html_mistune(text))
-        parts += ["<h2>MathJax</h2>", "<p>Math on these pages is typeset by MathJax 3, "
-                  f'copied into the site; <a href="{STATIC}/mathjax/LICENSE">Apache License '
-                  "2.0</a>.</p>", "</div>"]
-        self.write_page("license.html", "\n".join(parts), "Licence and attribution",
-                        position="", prev=None, next=None, toc=None, run=None)
+        self.write_page("license.html", site_static.license_body(self.root, STATIC),
+                        "Licence and attribution", position="", prev=None, next=None,
+                        toc=None, run=None)
 
     def build(self, execute=False):
         lessons, exercises = find_pages(self.root)
@@ -394,7 +283,7 @@ class Site:
                        dict.fromkeys(key for _, key in page.explorers)]
             scripts += [f"{STATIC}/explorer.js"] if page.explorers else []
             self.write_page(page.rel, page.body, page.title_text, position=position,
-                            scripts=scripts,
+                            scripts=scripts, math=page.math, skips=page.skips,
                             prev=nav_link(page, prev), next=nav_link(page, nxt), toc=page.toc,
                             run={"path": page.path, "note": note,
                                  "download": relative(page.rel, page.path)})
@@ -436,108 +325,15 @@ class Site:
                                      f"differs from the explorer's: {data['readout']}")
 
     def write_static(self):
-        static = self.out / STATIC
-        (static / "mathjax").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(SITE_SRC / "explorer.js", static / "explorer.js")
-        css = (SITE_SRC / "site.css").read_text(encoding="utf-8")
-        css += "\n/* code highlighting (pygments) */\n"
-        css += HtmlFormatter(style="default").get_style_defs(".highlight")
-        (static / "site.css").write_text(css, encoding="utf-8")
-        mathjax = mathjax_dir()
-        shutil.copy2(mathjax / "es5" / "tex-svg-full.js", static / "mathjax")
-        shutil.copy2(mathjax / "LICENSE", static / "mathjax" / "LICENSE")
-
-
-def data_script(key, data):
-    """The script that hands an explorer's data to explorer.js: base64 of zlib'd JSON."""
-    packed = zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 9)
-    return ("(window.ADAMEDU_EXPLORERS = window.ADAMEDU_EXPLORERS || {})"
-            f'["{key}"] = "{base64.b64encode(packed).decode()}";\n')
-
-
-def read_data_script(path):
-    """The data in a file written by `data_script` (for tests and checks)."""
-    b64 = re.search(r'= "([A-Za-z0-9+/=]+)";', Path(path).read_text()).group(1)
-    return json.loads(zlib.decompress(base64.b64decode(b64)))
-
-
-def start_readout(data):
-    """The readout lines the live figure shows before any slider moves."""
-    if data["kind"] == "surface":
-        return [o["runs"][",".join(str(s["start"]) for s in o["sliders"])]["text"]
-                for o in data["optimizers"]]
-    return data["runs"][",".join(str(s["start"]) for s in data["sliders"])]["text"]
-
-
-def live_figure(env, key, data, cell_id, still_id, folder, caption):
-    """The HTML of a live explorer (tools/site/live.html.j2)."""
-    online = data["kind"] == "online"
-    if online:
-        what = ("the point x_t (left) and the average regret (right) of Adam and AMSGrad "
-                "on Reddi et al.'s online problem")
-        groups = [("Settings", data["sliders"])]
-    else:
-        names = ", ".join(o["label"] for o in data["optimizers"])
-        what = f"the path of {names} on the {data['title']} surface (left) and the loss (right)"
-        groups = [(o["label"], o["sliders"]) for o in data["optimizers"]]
-    uid = f"live-{cell_id}"
-    width, height = data["size"]
-    return env.get_template("live.html.j2").render(
-        uid=uid, key=key, still_id=still_id, folder=folder, width=width, height=height,
-        online=online, steps=data["steps"], readout=data["readout"],
-        one_at_a_time=not online and any(len(o["sliders"]) > 2 for o in data["optimizers"]),
-        alt=f"Axes for {what}, before any path is drawn; the lines drawn over them follow "
-            f"the sliders below.",
-        label=caption or what,
-        legend=[{"label": o["label"], "color": o["color"],
-                 "dash": " ".join(f"{v * 1.6:g}" for v in o["dash"]),
-                 "marker": None if online else MARKERS.get(o["marker"], "marks")}
-                for o in data["optimizers"]],
-        groups=[{"legend": legend, "index": g, "sliders": [
-            {"id": f"{uid}-{g}-{s['key']}", "key": s["key"], "max": len(s["values"]) - 1,
-             "start": s["start"], "text": s["labels"][s["start"]],
-             "labels": json.dumps(s["labels"], ensure_ascii=False)} for s in sliders]}
-            for g, (legend, sliders) in enumerate(groups)])
-
-
-MARKERS = {"o": "circles", "s": "squares", "^": "triangles", "v": "down triangles",
-           "D": "diamonds", "P": "plus signs", "p": "pentagons", "h": "hexagons"}
-
-
-def mathjax_dir():
-    try:
-        import mathjax  # the django-static-mathjax package: MathJax 3's files, no Django needed
-    except ImportError:
-        sys.exit("MathJax is missing: install the course requirements "
-                 "(pip install -r requirements.txt), which include django-static-mathjax.")
-    return Path(mathjax.__file__).resolve().parent / "static" / "mathjax"
-
-
-def heading_html(h):
-    h = copy.copy(h)
-    for a in h.select("a.anchor-link"):
-        a.decompose()
-    return h.decode_contents().strip()
-
-
-def heading_text(h):
-    return BeautifulSoup(heading_html(h), "html.parser").get_text()
-
-
-def first_sentences(text, limit=240):
-    """The paragraph, or its first sentences up to about `limit` characters."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(". ", 0, limit)
-    short = text[:cut + 1] if cut > 0 else text
-    return short if short.count("$") % 2 == 0 else text
+        site_static.write_static(self.out / STATIC, SITE_SRC)
 
 
 def nav_link(page, to):
     """A previous/next link from `page` (None: the home page) to the page `to`."""
     if to is None:
         return None
-    return {"href": relative(page.rel if page else "index.html", to.rel), "title": to.title_html}
+    return {"href": relative(page.rel if page else "index.html", to.rel),
+            "title": html.escape(tex_to_text(to.title_text))}
 
 
 def relative(from_page, to_path):

@@ -26,7 +26,7 @@ def execute(path, timeout=600):
     start = time.perf_counter()
     nb = execute_file(path, path.parent.resolve(), timeout)
     keep_stills(nb)  # a widget's still picture, not a view whose model dies with the kernel
-    nbformat.write(nb, path)
+    nbformat.write(nbformat.from_dict(nb), path)  # keep_stills may add plain dicts
     _join_stream_text(path)
     return time.perf_counter() - start
 

@@ -15,44 +15,12 @@ from matplotlib.figure import Figure
 from adamedu import plots, trajectory
 from adamedu.widgets import _layouts, _mathtext, _png
 from adamedu.widgets._sliders import DPI, WIDTH, css
+from adamedu.widgets.readout import LOSS_FLOOR, divergence_mark, inside, loss_top
 
-LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
 # the still picture's caption (a summary line per run, wrapped to the width): 14 CSS
 # pixels, JupyterLab's body text, on lines of 20
 _CAPTION_SIZE, _CAPTION_LINE = 14 * 72 / 80, 0.25  # points, inches at dpi 80
-
-
-def _exit_point(p, q, xlim, ylim):
-    """Where the segment from p (inside the window) to q (outside) crosses its edge."""
-    t = 1.0
-    for k, (lo, hi) in enumerate((xlim, ylim)):
-        d = q[k] - p[k]
-        if q[k] > hi and d > 0:
-            t = min(t, (hi - p[k]) / d)
-        elif q[k] < lo and d < 0:
-            t = min(t, (lo - p[k]) / d)
-    return p + t * (q - p)
-
-
-def inside(points, s):
-    """For each point: is it inside the surface's plotted window?"""
-    return _in_window(points, s.xlim, s.ylim)
-
-
-def _in_window(points, xlim, ylim):
-    return ((points[:, 0] >= xlim[0]) & (points[:, 0] <= xlim[1])
-            & (points[:, 1] >= ylim[0]) & (points[:, 1] <= ylim[1]))
-
-
-def divergence_mark(points, xlim, ylim):
-    """Where to mark a diverged run: its last point, or, if the run ended outside the
-    window, the place where it left the window for the last time."""
-    inside = _in_window(points, xlim, ylim)
-    if inside[-1] or not inside.any():
-        return points[-1]
-    k = len(inside) - 1 - int(np.argmax(inside[::-1]))  # last point inside
-    return _exit_point(points[k], points[k + 1], xlim, ylim)
 
 
 def _caption(lines):
@@ -226,7 +194,7 @@ class _PathFigure:
 
     def _style_loss_axes(self, s):
         lx = self._ax_loss
-        top = 3.0 * float(np.max(s.levels))
+        top = loss_top(s)
         if s.min_loss is not None:
             lx.set_yscale("log")
             self._loss_range = (LOSS_FLOOR, top)

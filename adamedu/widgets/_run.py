@@ -10,12 +10,10 @@ import concurrent.futures
 import html
 import threading
 
-import numpy as np
-
-from adamedu import optimizers, trajectory
+from adamedu import optimizers
 from adamedu.widgets import _fast
-from adamedu.widgets._figure import inside
-from adamedu.widgets._values import fmt as _fmt
+from adamedu.widgets.readout import fmt as _fmt
+from adamedu.widgets.readout import off_window, result, run_lines, settings_text
 
 _AHEAD = concurrent.futures.ThreadPoolExecutor(max_workers=1,
                                                thread_name_prefix="adamedu-look-ahead")
@@ -85,7 +83,7 @@ class _Run:
     def settings(self):
         """The settings as 'lr=0.1, beta1=0.9, ...'."""
         hp = {**self.values, **self.extras}
-        return ", ".join(f"{k}={_fmt(v)}" for k, v in hp.items())
+        return settings_text(hp)
 
     def short_settings(self):
         """The settings in paper symbols for the figure: 'lr=0.1 β₁=0.9 β₂=0.999 ε=1e-08'."""
@@ -134,42 +132,13 @@ class _LookAhead:
         self._go.set()
 
 
-def result(traj):
-    """How a run ended: where it diverged, or its final loss and distance to a minimum."""
-    if traj.diverged_at is not None:
-        return trajectory.diverged_text(traj.diverged_at, traj.reason)
-    d = traj.distance_to_min
-    return (f"final loss {traj.final_loss:.3g}, distance to the nearest minimum "
-            + ("n/a (no minimum)" if d is None else f"{d:.3g}"))
-
-
-def off_window(traj, surface, loss_top):
-    """What the figure cannot show of a run that did not diverge: '' or a sentence."""
-    if traj.diverged_at is not None:
-        return ""
-    notes = []
-    within = inside(traj.points, surface)
-    if not within.all():
-        first = int(np.argmin(within))
-        x, y = traj.points[-1]
-        notes.append(f"the path leaves the plotted window at step {first}"
-                     + (f" and ends off-screen at ({x:.3g}, {y:.3g}), marked ◆ where it "
-                        f"last leaves" if not within[-1] else " and comes back"))
-    if np.max(traj.losses - (surface.min_loss or 0.0)) > loss_top:
-        notes.append(f"the loss rises above the loss panel's top ({loss_top:.3g}) and is "
-                     f"cut there")
-    return "; ".join(notes)
-
-
 def readout(runs, trajs, surface, loss_top, notes):
     """The readout as (plain text lines, HTML): a line per run, then notes."""
     lines, rows = [], []
     for run, traj in zip(runs, trajs):
         label, said = run.label(), result(traj)
-        lines.append(f"{label} ({run.settings()}): {said}")
         off = off_window(traj, surface, loss_top)
-        if off:
-            lines.append(f"note: {off}")
+        lines += run_lines(label, run.settings(), traj, off, run.note)
         if traj.diverged_at is not None:
             said = (f"<b style='color:#b00000'>{said}</b>; the path is drawn up to "
                     f"there and marked ✕")
@@ -178,7 +147,6 @@ def readout(runs, trajs, surface, loss_top, notes):
         if off:
             rows.append(f"<i>note: {html.escape(off)}</i>")
         if run.note:
-            lines.append(f"note: {run.note}")
             rows.append(f"<i>note: {run.note}</i>")
     for note in notes:
         lines.append(f"note: {note}")

@@ -1,20 +1,10 @@
 """The rules for a value given to an explorer, on top of `adamedu._check`: a decay rate,
 a value clamped to a slider's range (with a note), a whole number; and how a value is
 shown (`fmt`)."""
-import numbers
 
-import numpy as np
 
 from adamedu import _check
-
-
-def fmt(value) -> str:
-    """A hyperparameter value as a short string (0.001, 1e-08, 0.9999, True)."""
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, numbers.Integral):
-        return str(value)
-    return f"{value:.4g}"
+from adamedu.widgets.readout import fmt
 
 
 def rate(key: str, value) -> float:

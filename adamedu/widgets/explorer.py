@@ -6,14 +6,13 @@ import ipywidgets as W
 import numpy as np
 
 from adamedu import _check, optimizers, plots, surfaces
-from adamedu.widgets._figure import _PathFigure, divergence_mark
+from adamedu.widgets._figure import _PathFigure
 from adamedu.widgets._run import _Run, readout
 from adamedu.widgets._sliders import Sliders
 from adamedu.widgets._stops import log_grid, next_stop, on_grid, same
 from adamedu.widgets._values import clamp, fmt, rate, whole
 
-__all__ = ["CHOICES", "EPS_RANGE", "LR_RANGE", "STEPS_RANGE", "Explorer", "divergence_mark",
-           "explore"]  # divergence_mark: tools/explorer_data.py marks the book's paths with it
+__all__ = ["CHOICES", "EPS_RANGE", "LR_RANGE", "STEPS_RANGE", "Explorer", "explore"]
 
 LR_RANGE = (1e-4, 10.0)
 EPS_RANGE = (1e-12, 1.0)

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from adamedu import noise, plots
 from adamedu.widgets._sliders import DPI, Sliders, css
+from adamedu.widgets.readout import noise_lines
 
 SIGMAS = (0.0, 0.1, 0.3, 1.0, 3.0)  # the slider's stops
 
@@ -66,14 +67,11 @@ class NoiseExplorer(Sliders):
         plots.loss_curves(self.runs, ax=self._ax,
                           title=f"Noisy quadratic (curvatures 1 and 10), noise σ = {sigma:g}")
         self._ax.set_ylim(1e-6, 1e2)
-        lines = []
-        for (_, hp), run in zip(noise.RACE["optimizers"], self.runs):
-            settings = ", ".join(f"{k}={v:g}" for k, v in hp.items())
-            lines.append(f"{run.label} ({settings}): mean loss over the last "
-                         f"{noise.RACE['steps'] // 4} steps {_tail(run):.3g}")
-        if sigma > 0:
-            lines.append(f"SGD's predicted floor lr σ²/(2(2 - lr h)), summed: "
-                         f"{noise.floor(0.05, noise.RACE['curvatures'], sigma):.3g}")
+        rows = [(run.label, hp, _tail(run))
+                for (_, hp), run in zip(noise.RACE["optimizers"], self.runs)]
+        lines = noise_lines(rows, noise.RACE["steps"],
+                            noise.floor(0.05, noise.RACE["curvatures"], sigma) if sigma > 0
+                            else None)
         self._readout_lines = lines
         buf = io.BytesIO()
         self.figure.savefig(buf, format="png", dpi=DPI)

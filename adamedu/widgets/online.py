@@ -10,14 +10,15 @@ from matplotlib.figure import Figure
 from adamedu import _check, counterexample, plots
 from adamedu.widgets import _layouts, _mathtext, _png
 from adamedu.widgets._sliders import DPI, WIDTH, Sliders, css
-from adamedu.widgets._values import clamp, fmt, rate, whole
+from adamedu.widgets._values import clamp, rate, whole
+from adamedu.widgets.readout import REGRET_FLOOR as _REGRET_FLOOR
+from adamedu.widgets.readout import X_RANGE, fmt, online_lines
 
 ONLINE_C_RANGE = (2.5, 20.0)
 ONLINE_STEPS_RANGE = (3, 10000)
 ONLINE_STEPS = (30, 100, 300, 1000, 3000, 10000)  # slider stops; set() may add others
 ONLINE_BETA2 = (0.001, 0.01, 0.05, 0.1, 0.3, 0.5, 0.9, 0.99, 0.999)
 _PAPER = "paper"  # the beta2 slider's first stop: Reddi et al.'s 1 / (1 + C**2)
-_REGRET_FLOOR = 1e-3
 
 
 def explore_counterexample(C: float = 3.0, beta2: float | None = None, steps: int = 3000,
@@ -151,7 +152,7 @@ class OnlineExplorer(Sliders):
                                self._ax_regret.plot([], [], color=plots.color(label),
                                                     label=label, animated=True)[0])
                        for label in ("Adam", "AMSGrad")}
-        self._ax_x.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="The point $x_t$")
+        self._ax_x.set(xlabel="step t", ylabel="$x_t$", ylim=X_RANGE, title="The point $x_t$")
         self._ax_regret.set(xlabel="step t", ylabel="$R_t / t$", xscale="log", yscale="log",
                             title="Average regret")
         self._legends = (self._ax_x.legend(loc="center right", fontsize=8),
@@ -244,11 +245,7 @@ class OnlineExplorer(Sliders):
 
     def _write_readout(self):
         C, steps = self._C.value, self._steps.value
-        lines = [f"{run.label} (C={C:g}, beta1=0, beta2={run.beta2:.4g}, lr={self._lr:g}/sqrt(t), "
-                 f"{steps} steps): final x = {run.final_x:+.3f}, average regret R_T/T = "
-                 f"{run.average_regret[-1]:.3f}" for run in self._runs]
-        lines.append(f"reference: x parked at +1 has average regret 2(C - 2)/3 = "
-                     f"{2 * (C - 2) / 3:.3f}; the optimum x = -1 has 0")
+        lines = online_lines(self._runs, C, steps, self._lr)
         lines += [f"note: {note}" for note in self._notes]
         self._readout_lines = lines
         rows = [html.escape(line) for line in lines]

@@ -2,10 +2,10 @@
 
 axe-core (the npm package) is installed with npm into a temporary folder when the tests
 run, never into the site or the repository, and injected into the pages by Playwright;
-every network request of the pages is blocked. Checks the home page and two lessons with
-live explorers, after MathJax and the explorers have drawn. Skipped with the reason when
-npm or the registry is unavailable, unless ADAMEDU_REQUIRE_BROWSER=1 (CI), which turns
-the skip into a failure.
+every network request of the pages is blocked. Checks the home page and three lessons with
+live explorers, at 1280 and 360 CSS px, after MathJax and the explorers have drawn.
+Skipped with the reason when npm or the registry is unavailable, unless
+ADAMEDU_REQUIRE_BROWSER=1 (CI), which turns the skip into a failure.
 """
 import os
 import shutil
@@ -14,7 +14,8 @@ import subprocess
 import pytest
 
 AXE = "axe-core@4"
-PAGES = ["index.html", "notebooks/05_adam.html", "notebooks/07_when_adam_fails.html"]
+PAGES = ["index.html", "notebooks/02_noisy_gradients.html", "notebooks/05_adam.html",
+         "notebooks/07_when_adam_fails.html"]
 BLOCKING = ("serious", "critical")
 
 
@@ -53,11 +54,13 @@ def site(built_site):
     return out
 
 
+@pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("rel", PAGES)
-def test_no_serious_or_critical_accessibility_violations(browser, site, axe_script, rel):
+def test_no_serious_or_critical_accessibility_violations(browser, site, axe_script, rel, width):
+    """At a desktop's width and a phone's (where the explorers show stacked panels)."""
     if not (site / rel).is_file():
         pytest.skip(f"the book has no {rel}")
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
+    context = browser.new_context(viewport={"width": width, "height": 900},
                                   reduced_motion="reduce")
     asked = []
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,9 +81,10 @@ def open_offline(browser, url, reduced_motion="no-preference"):
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
     page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
     page.goto(url, wait_until="load")
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
-                           timeout=20_000)
-    page.evaluate("MathJax.startup.promise")
+    if page.locator("script[src*='mathjax']").count():  # only pages with maths load it
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=20_000)
+        page.evaluate("MathJax.startup.promise")
     page.evaluate("window.adamedu ? adamedu.ready : null")  # live explorers drawn
     return context, page, log
 
@@ -252,15 +254,186 @@ def test_a_live_explorer_unfolds_once_when_it_comes_into_view(browser, site):
         context.close()
 
 
-def test_without_scripts_the_still_image_stands_in_for_the_explorer(browser, site):
-    nb, cell, _ = explorer_cell("explore")
+def test_without_scripts_the_still_image_and_its_readout_stand_in(browser, site):
     context = browser.new_context(java_script_enabled=False)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
                   else r.abort())
     page = context.new_page()
     try:
-        page.goto((site / "notebooks" / f"{nb.stem}.html").as_uri(), wait_until="load")
-        assert page.locator(f"#still-{cell.id} img").is_visible()
-        assert not page.locator(f"#live-{cell.id}").is_visible()
+        for nb, cell, _ in all_explorer_cells():
+            page.goto((site / "notebooks" / f"{nb.stem}.html").as_uri(), wait_until="load")
+            assert page.locator(f"#still-{cell.id} img").is_visible()
+            assert not page.locator(f"#live-{cell.id}").is_visible()
+            data = data_for(site, page.locator(f"#live-{cell.id}"))
+            readout = page.locator(f"#still-{cell.id} .still-readout")
+            assert readout.is_visible() and readout.inner_text().splitlines() == data["readout"]
+            size = readout.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            assert size >= 12, f"{nb.name}: the text readout is {size} px"
     finally:
         context.close()
+
+
+# -- every explorer: true paths, live controls; every page on a phone ------------------------
+
+def all_explorer_cells():
+    """(notebook, cell, call) of every lesson cell that opens an explorer."""
+    load_builder()
+    explorer_data = sys.modules["explorer_data"]
+    found = []
+    for nb_path in LESSONS:
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            call = explorer_data.explorer_call(cell.source) if cell.cell_type == "code" else None
+            if call:
+                found.append((nb_path, cell, call))
+    return found
+
+
+def data_for(site, figure):
+    return load_builder().read_data_script(
+        site / "_static" / "explorers" / f"{figure.get_attribute('data-explorer')}.js")
+
+
+def open_kernel(call):
+    from adamedu import widgets
+    name, args, kwargs = call
+    return getattr(widgets, name)(*args, **kwargs)
+
+
+def polyline_length(points):
+    xy = np.array([[float(v) for v in p.split(",")] for p in points.split()] or [[0, 0]])
+    return float(np.hypot(*np.diff(xy, axis=0).T).sum())
+
+
+def true_length(xs, ys, box, q, clip):
+    """A curve's length in the page's pixels: its values in 1/q of the box, clipped as
+    the data stores them."""
+    x = box[0] + (box[2] - box[0]) * np.clip(xs, *clip) / q
+    y = box[3] - (box[3] - box[1]) * np.clip(ys, *clip) / q
+    return float(np.hypot(np.diff(x), np.diff(y)).sum())
+
+
+def test_every_explorer_draws_its_true_path(browser, site):
+    """The drawn paths (and loss curves) are as long as the runs' true paths, within 1 %:
+    no turn is left out (the counterexample's x_t is a min/max band per pixel column,
+    checked in tests/test_site.py)."""
+    from adamedu import surfaces
+    load_builder()
+    encode = sys.modules["explorer_encode"]
+    checked = 0
+    for nb, cell, call in all_explorer_cells():
+        if call[0] == "explore_counterexample":
+            continue
+        url = (site / "notebooks" / f"{nb.stem}.html").as_uri()
+        context, page, log = open_offline(browser, url, reduced_motion="reduce")
+        try:
+            figure = page.locator(f"#live-{cell.id}")
+            data = data_for(site, figure)
+            boxes, q = data["layouts"]["wide"]["boxes"], data["q"]
+            ex = open_kernel(call)
+            if call[0] == "explore":
+                s = surfaces.get(ex.values["surface"])
+                for i, traj in enumerate(ex.trajectories):
+                    drawn = polyline_length(
+                        figure.locator("polyline.live-path").nth(i).get_attribute("points"))
+                    xs = (traj.points[:, 0] - s.xlim[0]) / (s.xlim[1] - s.xlim[0]) * q
+                    ys = (traj.points[:, 1] - s.ylim[0]) / (s.ylim[1] - s.ylim[0]) * q
+                    true = true_length(xs, ys, boxes["path"], q, encode.CLIP)
+                    if true > 5:
+                        assert abs(drawn / true - 1) < 0.01, (nb.name, traj.label, drawn, true)
+                        checked += 1
+            else:
+                low, high = np.log10([1e-6, 1e2])
+                for i, run in enumerate(ex.runs):
+                    drawn = polyline_length(
+                        figure.locator("polyline.live-loss").nth(i).get_attribute("points"))
+                    ts = np.arange(len(run.losses)) / (len(run.losses) - 1) * q
+                    ls = (np.log10(np.clip(run.losses, 1e-6, 1e2)) - low) / (high - low) * q
+                    true = true_length(ts, ls, boxes["loss"], q, encode.CLIP)
+                    assert abs(drawn / true - 1) < 0.01, (nb.name, run.label, drawn, true)
+                    checked += 1
+            assert not log["errors"], log
+        finally:
+            context.close()
+    assert checked >= 10
+
+
+def test_every_control_is_live_and_prints_the_kernel_readout(browser, site):
+    """Each control of each explorer, moved from the keyboard, redraws and prints the
+    readout the kernel explorer prints for the same values."""
+    moved = 0
+    for nb, cell, call in all_explorer_cells():
+        url = (site / "notebooks" / f"{nb.stem}.html").as_uri()
+        context, page, log = open_offline(browser, url, reduced_motion="reduce")
+        try:
+            figure = page.locator(f"#live-{cell.id}")
+            data = data_for(site, figure)
+            ex = open_kernel(call)
+            groups = ([o["sliders"] for o in data["optimizers"]] if data["kind"] == "surface"
+                      else [data["sliders"]])
+            readout = figure.locator(".live-readout")
+            for g, sliders in enumerate(groups):
+                for s in sliders:
+                    control = figure.locator(f"#live-{cell.id}-{g}-{s['key']}")
+                    before = readout.inner_text()
+                    control.focus()
+                    if s.get("toggle"):
+                        page.keyboard.press("Space")
+                        index = 1 - s["start"]
+                    else:
+                        index = s["start"] - 1 if s["start"] > 0 else s["start"] + 1
+                        page.keyboard.press("ArrowLeft" if s["start"] > 0 else "ArrowRight")
+                        assert int(control.input_value()) == index
+                    value = s["values"][index]
+                    if data["kind"] == "surface":
+                        ex.set(**{data["optimizers"][g]["name"]: {s["key"]: value}})
+                    elif data["kind"] == "online":
+                        ex.set(**{s["key"]: value})
+                    else:
+                        ex.set(sigma=value)
+                    assert readout.inner_text().splitlines() == ex.readout, (nb.name, s["key"])
+                    assert readout.inner_text() != before or s["key"] == "eps", (nb.name, s["key"])
+                    # back to the lesson's value, in the page and in the kernel
+                    page.keyboard.press("Space" if s.get("toggle") else
+                                        "ArrowRight" if s["start"] > 0 else "ArrowLeft")
+                    start = s["values"][s["start"]]
+                    if data["kind"] == "surface":
+                        ex.set(**{data["optimizers"][g]["name"]: {s["key"]: start}})
+                    elif data["kind"] == "online":
+                        ex.set(**{s["key"]: start})
+                    else:
+                        ex.set(sigma=start)
+                    assert readout.inner_text().splitlines() == ex.readout
+                    moved += 1
+            assert not log["remote"] and not log["failed"] and not log["errors"], log
+        finally:
+            context.close()
+    assert moved >= 20
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, site):
+    """At 360 CSS px no page is wider than the screen; the explorers' axis text is at
+    least 10 CSS px (their stacked backgrounds)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740},
+                                  reduced_motion="reduce")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                  else r.abort())
+    page = context.new_page()
+    wide = []
+    try:
+        for html_file in sorted(site.rglob("*.html")):
+            page.goto(html_file.as_uri(), wait_until="load")
+            page.evaluate("window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+            page.evaluate("window.adamedu ? adamedu.ready : null")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                wide.append(f"{html_file.relative_to(site)}: {width} px")
+            for img in page.locator("figure.live:not([hidden]) .live-plot img").all():
+                assert "-narrow.png" in img.get_attribute("src")
+                scale = img.evaluate("i => i.getBoundingClientRect().width / i.naturalWidth")
+                # the backgrounds' smallest text is 9 pt at 100 dpi: 12.5 px at scale 1
+                assert 12.5 * scale >= 10, f"{html_file.name}: axis text {12.5 * scale:.1f} px"
+            if html_file.stem == "05_adam":
+                page.screenshot(path=str(SCREENSHOTS / "site_05_adam_phone.png"), full_page=True)
+    finally:
+        context.close()
+    assert not wide, "pages wider than a 360 px screen:\n" + "\n".join(wide)
