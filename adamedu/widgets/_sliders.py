@@ -14,7 +14,7 @@ import ipywidgets as W
 import matplotlib as mpl
 import numpy as np
 
-from adamedu import _check
+from adamedu import _check, keys
 
 _WIDTH = 8.0  # inches at dpi 80: every explorer's figure
 # One mathtext parser per renderer type for every explorer: a parser caches its parses
@@ -230,7 +230,9 @@ class _Sliders:
         return data
 
     def _build_view(self, controls):
-        """`widget`: the controls above the figure (`image`) and the readout."""
+        """`widget`: the controls above the figure (`image`) and the readout. Keys pressed
+        in the controls stay there (`adamedu.keys`), not reaching JupyterLab's shortcuts."""
+        controls.children += (keys.guard(controls),)
         self.image = W.Image(format="png")
         self.image.add_class("adamedu-plot")
         self._readout = W.HTML()
