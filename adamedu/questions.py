@@ -187,9 +187,9 @@ QUESTIONS = {
         lesson="07",
         question="With C = 3 (so β₂ = 0.1), where do Adam and AMSGrad end after 3000 steps?",
         options=["both near -1, the best point",
+                 "Adam near 0, where its pushes up and down cancel; AMSGrad near -1",
                  "Adam at +1, the worst point; AMSGrad near -1",
-                 "both at +1",
-                 "Adam near -1; AMSGrad at +1"],
+                 "both at +1: a running maximum does not help here"],
         answer="Adam at +1, the worst point; AMSGrad near -1",
         why="With β₂ = 0.1, v forgets the rare gradient C = 3 within a period, so Adam's two "
             "small steps up outweigh its one step down. AMSGrad divides by the running "

@@ -223,10 +223,11 @@ def online():
     text = printed("07", "153a40bb")
     end = {name: number(rf"{name}\s+beta2 = 0\.100: final x = (\S+),", text)
            for name in ("Adam", "AMSGrad")}
-    where = {name: "+1" if x > 0.9 else "-1" if x < -0.9 else "between"
-             for name, x in end.items()}
-    choices = {("-1", "-1"): "both near -1", ("+1", "-1"): "Adam at +1",
-               ("+1", "+1"): "both at +1", ("-1", "+1"): "Adam near -1"}
+    where = {name: "+1" if x > 0.9 else "-1" if x < -0.9 else "0" if abs(x) < 0.5
+             else "between" for name, x in end.items()}
+    choices = {("-1", "-1"): "both near -1", ("0", "-1"): "Adam near 0",
+               ("+1", "-1"): "Adam at +1", ("+1", "+1"): "both at +1"}
+    assert (where["Adam"], where["AMSGrad"]) in choices, end
     return option("07-online", choices[where["Adam"], where["AMSGrad"]])
 
 
