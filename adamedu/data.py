@@ -109,6 +109,35 @@ def minibatches(n, batch_size, seed=0, epochs=1):
     return Minibatches(n, batch_size, seed, epochs)
 
 
+class BatchStream:
+    """A *problem* for `trajectory.run` trained on a stream of batches: the k-th call of
+    ``grad(theta)`` returns ``batch_grad(theta, batch)`` for the k-th entry of ``batches``
+    (row indices from ``minibatches``, or a sample number); ``loss(theta)`` is ``loss``
+    on all the data, what the curves show. ``reset()`` rewinds to the first batch, so
+    every run that starts with it (``sweeps`` resets before each run) sees the same
+    batches in the same order. ``start`` and ``minima``, when given, are the problem's.
+    """
+
+    def __init__(self, loss, batch_grad, batches, start=None, minima=None):
+        self._loss, self._batch_grad, self.batches = loss, batch_grad, batches
+        if start is not None:
+            self.start = start
+        if minima is not None:
+            self.minima = minima
+        self.reset()
+
+    def reset(self):
+        """Rewind to the first batch."""
+        self._next = iter(self.batches)
+
+    def loss(self, theta):
+        return self._loss(theta)
+
+    def grad(self, theta):
+        """The gradient on the next batch."""
+        return self._batch_grad(theta, next(self._next))
+
+
 class SparseTask(NamedTuple):
     """A synthetic bag-of-words data set; see ``sparse_bag_of_words``."""
     X: np.ndarray            # n_samples x n_features, 0.0 or 1.0 (word absent / present)

@@ -14,8 +14,8 @@ It runs in the capture phase, before JupyterLab's own listener, which JupyterLab
 to the document in the bubbling phase.
 
 The script is an ES module shipped with a widget (the `anywidget` package: no build step,
-no JupyterLab extension to install). The quiz widget carries it; the explorers place
-`guard(box)`, an invisible widget that loads it, beside their controls.
+no JupyterLab extension to install). The quiz widget carries it; every explorer marks its
+box with `guard(box)`, which returns an invisible widget that loads it, shown inside the box.
 """
 import anywidget
 import ipywidgets as W

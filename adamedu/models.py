@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _check, optimizers
-from .trajectory import EXPLODED_LOSS, diverged_text, loss_exploded, unchecked_step
+from .trajectory import EXPLODED_LOSS, diverged_text, loss_exploded
 
 PROGRESS_AFTER_SECONDS = 2.0
 
@@ -297,9 +297,7 @@ def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None
     bar = _Progress(show, label, total if total is not None else "?")
 
     state = optimizer.init(params)
-    # X, y and params are checked above, and every grad is a float64 vector like params:
-    # the loop skips the checks of loss_and_grad and of the optimizer's step
-    fast_step = unchecked_step(optimizer)
+    # X, y and params are checked above: the loop skips the checks of loss_and_grad
     step_losses, diverged_at = [], None
     with np.errstate(all="ignore"):
         epoch_losses = [model.loss(params, X, y)]
@@ -308,7 +306,7 @@ def train(model, optimizer, X, y, batches, X_test=None, y_test=None, params=None
             if loss_exploded(loss) or not np.all(np.isfinite(grad)):
                 diverged_at = step
                 break
-            new_params, new_state = fast_step(params, grad, state)
+            new_params, new_state = optimizer.step(params, grad, state)
             if not np.all(np.isfinite(new_params)):
                 diverged_at = step
                 break

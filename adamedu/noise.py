@@ -9,30 +9,22 @@
   average leaves of i.i.d. noise), `floor` (the loss SGD and heavy ball hover at with a
   constant learning rate), `adam_ratio` (Adam's m_hat / sqrt(v_hat) as a signal-to-noise
   ratio).
-- `race` and `explore_noise`: SGD, momentum and Adam on a noisy quadratic, with a slider
-  for the noise level.
+- `race`: SGD, momentum and Adam on a noisy quadratic (`adamedu.widgets.explore_noise`
+  puts a slider for the noise level on it).
 
 `tests/test_noise.py` checks every closed form against exact enumeration or simulation.
 """
-import base64
-import html
-import io
-
-import ipywidgets as W
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from adamedu import _check, data, optimizers, plots, trajectory
+from adamedu import _check, data, optimizers, trajectory
 
-__all__ = ["RACE", "LeastSquares", "NoiseExplorer", "NoisyQuadratic", "adam_ratio",
-           "ema_variance_ratio", "explore_noise", "floor", "minibatch_grad", "minibatch_variance",
-           "race"]
+__all__ = ["RACE", "LeastSquares", "NoisyQuadratic", "adam_ratio", "ema_variance_ratio", "floor",
+           "minibatch_grad", "minibatch_variance", "race"]
 
 
 # --------------------------------------------------------------------------- minibatches
 
-class LeastSquares:
+class LeastSquares(data.BatchStream):
     """Linear regression y = X w + label noise, fitted by least squares.
 
     The training set has `n` examples x_i (rows of `X`, n x d, standard normal) with targets
@@ -40,9 +32,10 @@ class LeastSquares:
     The loss is the mean over examples, loss(theta) = mean_i (x_i . theta - y_i)**2 / 2, so
     the full gradient is the mean of the per-example gradients (x_i . theta - y_i) x_i.
 
-    As a *problem*, `grad(theta)` is the gradient of the next minibatch of `batch_size`
-    rows from `data.minibatches` (each epoch a fresh shuffle, rows drawn without
-    replacement); `reset()` rewinds the stream, so every run sees the same batches.
+    As a *problem* (a `data.BatchStream`), `grad(theta)` is the gradient of the next
+    minibatch of `batch_size` rows from `data.minibatches` (each epoch a fresh shuffle,
+    rows drawn without replacement); `reset()` rewinds the stream, so every run sees the
+    same batches.
     `loss` is always the full training loss; `minima` holds the least-squares solution.
     """
 
@@ -64,12 +57,8 @@ class LeastSquares:
         self.minima = np.linalg.lstsq(self.X, self.y, rcond=None)[0][np.newaxis, :]
         self.start = np.full(d, 3.0)
         self.seed = seed
-        self.reset()
-
-    def reset(self):
-        """Rewind the minibatch stream to its first batch."""
-        self._batches = iter(data.minibatches(self.n, self.batch_size, seed=self.seed,
-                                              epochs=10**6))
+        super().__init__(self.loss, self.minibatch_grad,
+                         data.minibatches(self.n, self.batch_size, seed=seed, epochs=10**6))
 
     def loss(self, theta):
         """Full training loss mean_i (x_i . theta - y_i)**2 / 2, a float."""
@@ -88,10 +77,6 @@ class LeastSquares:
     def minibatch_grad(self, theta, rows):
         """The gradient of the loss on the rows `rows` (an index array): their mean."""
         return minibatch_grad(theta, self.X, self.y, rows)
-
-    def grad(self, theta):
-        """The next minibatch's gradient (see the class docstring)."""
-        return self.minibatch_grad(theta, next(self._batches))
 
     def sample_grads(self, theta, batch_size, draws, seed=0):
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
@@ -256,88 +241,3 @@ def race(sigma, steps=None, seed=0):
         runs.append(trajectory.run(optimizers.make(name, **hp), problem,
                                    steps=RACE["steps"] if steps is None else steps))
     return runs
-
-
-def _tail(traj):
-    """Mean loss over the last quarter of a run: where it hovers."""
-    losses = traj.losses
-    return float(np.mean(losses[-max(1, len(losses) // 4):]))
-
-
-SIGMAS = (0.0, 0.1, 0.3, 1.0, 3.0)
-
-
-def explore_noise(sigma=1.0):
-    """A slider for the noise level of `race`: loss curves of SGD, momentum and Adam and a
-    readout of where each hovers. Show it as the last expression of a cell."""
-    return NoiseExplorer(sigma)
-
-
-class NoiseExplorer:
-    """A noise-level slider over `race`. `set(sigma=...)` is what the slider runs;
-    `readout` the text lines; displaying it gives the live widget, a still PNG of the
-    current figure (for readers without a kernel) and the readout as text."""
-
-    def __init__(self, sigma=1.0):
-        self._slider = W.SelectionSlider(options=[(f"{s:g}", s) for s in SIGMAS],
-                                         value=SIGMAS[0], description="noise σ",
-                                         continuous_update=False,
-                                         style={"description_width": "60px"},
-                                         layout=W.Layout(width="330px"))
-        self.image = W.Image(format="png")
-        self._readout = W.HTML()
-        self.widget = W.VBox([self._slider, self.image, self._readout])
-        self.figure = Figure(figsize=(6.0, 3.2), dpi=80, layout="constrained")
-        FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes between redraws
-        self._ax = self.figure.subplots()
-        self._slider.observe(self._listener, names="value")
-        self.set(sigma=sigma)
-
-    def set(self, sigma):
-        """Run the race at noise level `sigma` (one of SIGMAS) and redraw."""
-        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)) \
-                or float(sigma) not in SIGMAS:
-            raise ValueError(f"sigma={sigma!r}: choose one of the slider's values {SIGMAS}.")
-        sigma = float(sigma)
-        if self._slider.value != sigma:
-            self._slider.value = sigma  # the listener redraws
-        else:
-            self._draw(sigma)
-
-    def _listener(self, change):
-        try:
-            self._draw(change["new"])
-        except Exception as err:  # a slider must never leave a traceback in a lesson
-            self._readout.value = f"<i>could not update: {html.escape(str(err))}</i>"
-
-    def _draw(self, sigma):
-        self.runs = race(sigma)
-        self._ax.clear()
-        plots.loss_curves(self.runs, ax=self._ax,
-                          title=f"Noisy quadratic (curvatures 1 and 10), noise σ = {sigma:g}")
-        self._ax.set_ylim(1e-6, 1e2)
-        lines = []
-        for (_, hp), run in zip(RACE["optimizers"], self.runs):
-            settings = ", ".join(f"{k}={v:g}" for k, v in hp.items())
-            lines.append(f"{run.label} ({settings}): mean loss over the last "
-                         f"{RACE['steps'] // 4} steps {_tail(run):.3g}")
-        if sigma > 0:
-            lines.append(f"SGD's predicted floor lr σ²/(2(2 - lr h)), summed: "
-                         f"{floor(0.05, RACE['curvatures'], sigma):.3g}")
-        self.readout = lines
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png")
-        self._png = buf.getvalue()
-        self.image.value = self._png
-        self._readout.value = "<br>".join(html.escape(line) for line in lines)
-
-    @property
-    def png(self):
-        """The current figure as PNG bytes."""
-        return self._png
-
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        data = self.widget._repr_mimebundle_()
-        data["image/png"] = base64.b64encode(self.png).decode("ascii")
-        data["text/plain"] = "\n".join(self.readout)
-        return data

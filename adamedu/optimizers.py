@@ -16,16 +16,18 @@ so a trajectory computed here agrees with torch to about 1e-15 relative: only to
 fused multiply-adds round differently.
 """
 
-from typing import NamedTuple, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check
 
 __all__ = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
     "SGDState", "AdagradState", "RMSpropState", "AdamState",
-    "make", "state_nbytes", "NAMES",
+    "make", "state_nbytes", "NAMES", "Spec", "SPECS", "register", "spec", "spec_of_label",
 ]
 
 
@@ -64,6 +66,73 @@ class AdamState(NamedTuple):
 def state_nbytes(state):
     """Bytes held by the arrays of an optimizer state (``t`` and ``None`` buffers count 0)."""
     return sum(x.nbytes for x in state if isinstance(x, np.ndarray))
+
+
+# --------------------------------------------------------------------------- declarations
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything the course says about one optimizer name, declared once beside its class.
+
+    ``make(name)`` builds it; `plots` draws it in its colour, line style and marker; the
+    explorers (`adamedu.widgets`) give it the sliders in ``controls`` and start ``lr`` at
+    ``explore_lr`` (or at ``explore_lr_on[surface]``); the book draws its marker.
+
+    name           the name ``make`` takes, lower case ("adam")
+    build          the class, or any function of keyword hyperparameters that returns an
+                   optimizer (``init``, ``step``, ``label`` and ``hyperparams``)
+    label          ``make(name).label``, e.g. "AMSGrad": legends key colours by it
+    color          its colour in every figure (a hex string)
+    linestyle      a matplotlib line style ("-", ":", or a dash tuple (0, (5, 1)))
+    marker         a matplotlib marker ("o", "s", "^", ...)
+    fixed          hyperparameters ``make`` sets unless given ({"amsgrad": True})
+    controls       the explorer's sliders, in display order ("lr", "beta1", ...)
+    explore_lr     the explorer's starting lr
+    explore_lr_on  the starting lr on particular surfaces, {surface name: lr}
+    choices        slider stops for a hyperparameter the explorer does not know already
+    aliases        other names ``make`` takes for it ("gd" for "sgd")
+    """
+    name: str
+    build: Callable[..., Any]
+    label: str
+    color: str
+    linestyle: Any
+    marker: str
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    controls: tuple[str, ...] = ("lr",)
+    explore_lr: float = 0.1
+    explore_lr_on: Mapping[str, float] = field(default_factory=dict)
+    choices: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+
+SPECS: dict[str, Spec] = {}  # name (and alias) -> Spec, in the order of declaration
+
+
+def register(declared: Spec) -> Spec:
+    """Add an optimizer to the course: ``make``, the figures and the explorers know it."""
+    for name in (declared.name, *declared.aliases):
+        SPECS[name] = declared
+    return declared
+
+
+def spec(name: str) -> Spec:
+    """The declaration of an optimizer name (any case), or a ValueError naming the others."""
+    key = str(name).lower()
+    if key not in SPECS:
+        raise ValueError(f"unknown optimizer name {name!r}; choose one of {', '.join(SPECS)}")
+    return SPECS[key]
+
+
+def spec_of_label(label: str) -> Optional[Spec]:
+    """The declaration whose label `label` is or starts with ("Adam, lr = 0.1" -> Adam's),
+    or None."""
+    by_label = {declared.label: declared for declared in SPECS.values()}
+    label = str(label)
+    if label in by_label:
+        return by_label[label]
+    head = label.replace(",", " ").replace("(", " ").split()
+    return by_label.get(head[0]) if head else None
 
 
 # --------------------------------------------------------------------------- validation
@@ -121,29 +190,31 @@ def _lerp(start, end, weight):
 # --------------------------------------------------------------------------- base class
 
 class _Optimizer:
-    """Shared plumbing: hyperparameters, repr, argument checks around ``_update``."""
+    """Shared plumbing: hyperparameters, repr, argument checks around ``_update``.
 
-    State = None
+    A subclass sets ``State`` (its state type), ``self._hp`` (the constructor's arguments)
+    and ``self.label``, and defines ``_init(theta)`` and ``_update(theta, grad, state)``:
+    the equations of its docstring, on arrays already checked.
+    """
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "step" in vars(cls):  # a subclass with its own step: the fast path calls it too
-            cls.unchecked_step = cls.step
+    State: type
+    label: str
+    _hp: dict
 
     @property
-    def hyperparams(self):
+    def hyperparams(self) -> dict:
         """The constructor's arguments as a dict (a copy)."""
         return dict(self._hp)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._hp.items())
         return f"{type(self).__name__}({args})"
 
-    def init(self, theta):
+    def init(self, theta: ArrayLike) -> tuple:
         """The state before the first step (``t = 0``)."""
         return self._init(_as_theta(theta))
 
-    def step(self, theta, grad, state):
+    def step(self, theta: ArrayLike, grad: ArrayLike, state: tuple) -> tuple[np.ndarray, tuple]:
         """One update: returns ``(new_theta, new_state)``; the inputs are never modified."""
         name = type(self).__name__
         theta = _as_theta(theta)
@@ -151,22 +222,12 @@ class _Optimizer:
         if not isinstance(state, self.State):
             raise ValueError(f"{name}.step: state is a {type(state).__name__}, but {name} "
                              f"needs a {self.State.__name__}: create it with opt.init(theta)")
-        for field, x in zip(state._fields, state):
+        for buffer, x in zip(state._fields, state):
             if isinstance(x, np.ndarray) and x.shape != theta.shape:
-                raise ValueError(f"{name}.step: state.{field} has shape {x.shape} but theta "
+                raise ValueError(f"{name}.step: state.{buffer} has shape {x.shape} but theta "
                                  f"has shape {theta.shape}: create the state with opt.init(theta)")
         with np.errstate(all="ignore"):  # non-finite gradients propagate silently, as in torch
             theta, state = self._update(theta, grad, state)
-        return _array(theta), state
-
-    def unchecked_step(self, theta, grad, state):
-        """``step`` without its argument checks or warning filter: the same arithmetic.
-
-        For a caller that has already checked the inputs (``trajectory.run`` in its
-        inner loop, under its own ``np.errstate``): theta and grad must be arrays of one
-        float dtype and shape, and state must come from ``init`` or ``step``.
-        """
-        theta, state = self._update(theta, grad, state)
         return _array(theta), state
 
     def _zeros(self, theta):
@@ -211,7 +272,9 @@ class SGD(_Optimizer):
         return SGDState(t=0, b=self._zeros(theta) if self._hp["momentum"] != 0 else None)
 
     def _update(self, theta, grad, state):
-        lr, momentum, dampening, nesterov, weight_decay = self._hp.values()
+        hp = self._hp
+        lr, momentum, dampening = hp["lr"], hp["momentum"], hp["dampening"]
+        nesterov, weight_decay = hp["nesterov"], hp["weight_decay"]
         t = state.t + 1
         if weight_decay != 0:
             grad = grad + weight_decay * theta
@@ -223,6 +286,22 @@ class SGD(_Optimizer):
                 b = state.b * momentum + (1 - dampening) * grad
             grad = grad + momentum * b if nesterov else b
         return theta + (-lr) * grad, SGDState(t=t, b=_array(b) if b is not None else None)
+
+
+# Plain and momentum GD need a step below 2 / curvature, which depends on the surface;
+# the adaptive methods move about lr per step, so 0.1 suits every surface.
+_SGD_CONTROLS = ("lr", "momentum", "nesterov")
+register(Spec("sgd", SGD, "GD", "#000000", ":", "s", aliases=("gd",), controls=_SGD_CONTROLS,
+              explore_lr=0.01, explore_lr_on={"quadratic": 0.1, "rotated_quadratic": 0.1,
+                                              "rosenbrock": 0.001, "beale": 0.001,
+                                              "saddle": 0.01, "himmelblau": 0.01}))
+_MOMENTUM_LR = {"quadratic": 0.01, "rotated_quadratic": 0.01, "rosenbrock": 0.001,
+                "beale": 0.001, "saddle": 0.001, "himmelblau": 0.01}
+register(Spec("momentum", SGD, "Momentum", "#0072B2", "--", "^", fixed={"momentum": 0.9},
+              controls=_SGD_CONTROLS, explore_lr=0.01, explore_lr_on=_MOMENTUM_LR))
+register(Spec("nesterov", SGD, "Nesterov", "#56B4E9", (0, (5, 1)), "v",
+              fixed={"momentum": 0.9, "nesterov": True}, controls=_SGD_CONTROLS,
+              explore_lr=0.01, explore_lr_on=_MOMENTUM_LR))
 
 
 # --------------------------------------------------------------------------- Adagrad
@@ -261,7 +340,8 @@ class Adagrad(_Optimizer):
         return AdagradState(t=0, state_sum=np.full_like(theta, s0))
 
     def _update(self, theta, grad, state):
-        lr, lr_decay, weight_decay, _, eps = self._hp.values()
+        hp = self._hp
+        lr, lr_decay, weight_decay, eps = hp["lr"], hp["lr_decay"], hp["weight_decay"], hp["eps"]
         t = state.t + 1
         if weight_decay != 0:
             grad = grad + weight_decay * theta
@@ -269,6 +349,9 @@ class Adagrad(_Optimizer):
         state_sum = state.state_sum + grad * grad
         std = np.sqrt(state_sum) + eps
         return theta + (-clr) * grad / std, AdagradState(t=t, state_sum=_array(state_sum))
+
+
+register(Spec("adagrad", Adagrad, "Adagrad", "#009E73", "-.", "D", controls=("lr", "eps")))
 
 
 # --------------------------------------------------------------------------- RMSprop
@@ -309,7 +392,9 @@ class RMSprop(_Optimizer):
                             b=self._zeros(theta) if hp["momentum"] > 0 else None)
 
     def _update(self, theta, grad, state):
-        lr, alpha, eps, weight_decay, momentum, centered = self._hp.values()
+        hp = self._hp
+        lr, alpha, eps = hp["lr"], hp["alpha"], hp["eps"]
+        weight_decay, momentum, centered = hp["weight_decay"], hp["momentum"], hp["centered"]
         t = state.t + 1
         if weight_decay != 0:
             grad = grad + weight_decay * theta
@@ -329,6 +414,10 @@ class RMSprop(_Optimizer):
         new = RMSpropState(t=t, v=_array(v), g_avg=None if g_avg is None else _array(g_avg),
                            b=None if b is None else _array(b))
         return theta, new
+
+
+register(Spec("rmsprop", RMSprop, "RMSprop", "#CC79A7", (0, (3, 1, 1, 1, 1, 1)), "P",
+              controls=("lr", "alpha", "eps", "momentum")))
 
 
 # --------------------------------------------------------------------------- Adam, AdamW
@@ -421,36 +510,33 @@ class AdamW(Adam):
         self.label = "AdamW"
 
 
+# Okabe & Ito's (2008) colour-blind-safe palette, with Tol's wine for AdamW instead of
+# their yellow (too light on white); tests/test_palette.py checks every pair.
+_ADAM_CONTROLS = ("lr", "beta1", "beta2", "eps")
+register(Spec("adam", Adam, "Adam", "#D55E00", "-", "o",
+              controls=_ADAM_CONTROLS + ("bias_correction",)))
+register(Spec("amsgrad", Adam, "AMSGrad", "#E69F00", (0, (1, 1, 4, 1)), "p",
+              fixed={"amsgrad": True}, controls=_ADAM_CONTROLS + ("bias_correction",)))
+register(Spec("adamw", AdamW, "AdamW", "#882255", (0, (8, 2)), "h",
+              controls=_ADAM_CONTROLS + ("weight_decay",)))
+
+
 # --------------------------------------------------------------------------- make
 
-_FACTORIES = {
-    "sgd": (SGD, {}),
-    "gd": (SGD, {}),
-    "momentum": (SGD, {"momentum": 0.9}),
-    "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
-    "adagrad": (Adagrad, {}),
-    "rmsprop": (RMSprop, {}),
-    "adam": (Adam, {}),
-    "amsgrad": (Adam, {"amsgrad": True}),
-    "adamw": (AdamW, {}),
-}
-NAMES = tuple(_FACTORIES)
+NAMES = tuple(SPECS)  # the course's optimizer names (with the alias "gd")
 
 
-def make(name, **hp):
+def make(name: str, **hp: Any):
     """Build an optimizer by name, e.g. ``make("adam", lr=0.1)``.
 
     Names: ``sgd`` (alias ``gd``), ``momentum`` (SGD with momentum 0.9 unless given),
     ``nesterov`` (likewise, with ``nesterov=True``), ``adagrad``, ``rmsprop``, ``adam``,
-    ``amsgrad`` (Adam with ``amsgrad=True``), ``adamw``.
+    ``amsgrad`` (Adam with ``amsgrad=True``), ``adamw``, and any name added with `register`.
     """
-    key = str(name).lower()
-    if key not in _FACTORIES:
-        raise ValueError(f"unknown optimizer name {name!r}; choose one of {', '.join(NAMES)}")
-    cls, defaults = _FACTORIES[key]
-    allowed = cls.__init__.__code__.co_varnames[1:cls.__init__.__code__.co_argcount]
+    declared = spec(name)
+    allowed = list(declared.build(**declared.fixed).hyperparams)
     unknown = sorted(set(hp) - set(allowed))
     if unknown:
-        raise ValueError(f"{key} does not take {', '.join(map(repr, unknown))}; "
+        raise ValueError(f"{str(name).lower()} does not take {', '.join(map(repr, unknown))}; "
                          f"its hyperparameters are {', '.join(allowed)}")
-    return cls(**{**defaults, **hp})
+    return declared.build(**{**declared.fixed, **hp})

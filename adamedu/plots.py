@@ -1,46 +1,28 @@
 """The course's figures: contours with optimizer paths, loss curves, small multiples,
-heatmaps of hyperparameter grids (`sweeps`) and the online counterexample's runs.
+heatmaps of hyperparameter grids (`sweeps`) and the online counterexample's runs. Nothing
+here runs an optimizer (`experiments` runs them and draws with these functions).
 
 Importing this module applies the course style (small figures at dpi 80, readable fonts,
-a light grid). `color(label)` gives each optimizer the same colour in every figure, and
-`style(label)` its colour, line style and marker: the course palette is Okabe and Ito's
-colour-blind-safe set (with a wine red for AdamW instead of their yellow, which is too
-light on white), and the marker and dashes make every optimizer readable in greyscale.
-Every function draws on an optional `ax` (else makes a figure) and returns the axes,
-except those that make several panels: `small_multiples`, `online_runs` and
-`online_small_multiples` return the figure; `on_surfaces` (and
-`online_small_multiples`) run the optimizers themselves.
-"""
+a light grid). `style(label)` gives each optimizer its colour, line style and marker (and
+`color(label)` its colour) in every figure, as its `optimizers.Spec` declares them: Okabe
+and Ito's colour-blind-safe palette (AdamW in a wine red), readable in greyscale too.
+Functions draw on an optional `ax` (else make a figure) and return the axes; those that
+make several panels (`small_multiples`, `surface_panels`, `online_*`) return the figure."""
 import zlib
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from adamedu import counterexample as _counterexample
 from adamedu import optimizers as _optimizers
 from adamedu import surfaces as _surfaces
 from adamedu import trajectory as _trajectory
 
-__all__ = [
-    "COLORS",
-    "LINESTYLES",
-    "MARKERS",
-    "STYLE",
-    "apply_style",
-    "color",
-    "contour",
-    "distinct_colors",
-    "distinct_styles",
-    "heatmap",
-    "loss_curves",
-    "on_surfaces",
-    "online_runs",
-    "online_small_multiples",
-    "paths",
-    "small_multiples",
-    "style",
-]
+__all__ = ["STYLE", "apply_style", "color", "contour", "distinct_colors", "distinct_styles",
+           "heatmap", "loss_curves", "online_panels", "online_runs", "paths",
+           "small_multiples", "style", "surface_panels"]
 
 STYLE = {
     "figure.dpi": 80,
@@ -61,38 +43,14 @@ STYLE = {
     "lines.linewidth": 1.6,
 }
 
-# Okabe & Ito (2008), "Color Universal Design"; AdamW in Tol's wine. tests/test_palette.py
-# simulates the three colour-vision deficiencies on these and checks every pair.
-COLORS = {
-    "GD": "#000000",
-    "Momentum": "#0072B2",
-    "Nesterov": "#56B4E9",
-    "Adagrad": "#009E73",
-    "RMSprop": "#CC79A7",
-    "Adam": "#D55E00",
-    "AMSGrad": "#E69F00",
-    "AdamW": "#882255",
-}
-# A line style and a marker per optimizer, so figures read without colour too.
-LINESTYLES = {
-    "GD": ":",
-    "Momentum": "--",
-    "Nesterov": (0, (5, 1)),
-    "Adagrad": "-.",
-    "RMSprop": (0, (3, 1, 1, 1, 1, 1)),
-    "Adam": "-",
-    "AMSGrad": (0, (1, 1, 4, 1)),
-    "AdamW": (0, (8, 2)),
-}
-MARKERS = {"GD": "s", "Momentum": "^", "Nesterov": "v", "Adagrad": "D", "RMSprop": "P",
-           "Adam": "o", "AMSGrad": "p", "AdamW": "h"}
+# Labels that are not an optimizer's (`optimizers.Spec` declares each one's style).
 _FALLBACK = ["#e377c2", "#bcbd22", "#0b3d91", "#7f7f7f", "#aa3377", "#228833", "#ee7733",
              "#66ccee"]
 _FALLBACK_MARKERS = ["<", ">", "d", "H", "8", "1", "2", "3"]
 THETA_LABELS = (r"$\theta_1$", r"$\theta_2$")
 
 
-def apply_style():
+def apply_style() -> None:
     """Apply the course's matplotlib style (done once on import)."""
     mpl.rcParams.update(STYLE)
 
@@ -100,53 +58,39 @@ def apply_style():
 apply_style()
 
 
-def _known(label):
-    """The optimizer label that `label` is or starts with ("Adam, lr = 0.1" -> "Adam"), or None."""
-    label = str(label)
-    if label in COLORS:
-        return label
-    head = label.replace(",", " ").replace("(", " ").split()
-    return head[0] if head and head[0] in COLORS else None
-
-
-def color(label):
+def color(label: str) -> str:
     """The colour of an optimizer label, the same across the whole course.
 
     Known labels ("GD", "Momentum", ..., "AdamW") and labels that start with one
-    ("Adam, lr = 0.1") get the optimizer's colour; other labels get a fixed colour
-    from a fallback palette (chosen from the label's text, so it never changes).
+    ("Adam, lr = 0.1") get the optimizer's colour (`optimizers.Spec.color`); other labels
+    get a fixed colour from a fallback palette (chosen from the label's text, so it never
+    changes).
     """
-    known = _known(label)
-    if known:
-        return COLORS[known]
-    return _FALLBACK[zlib.crc32(str(label).encode()) % len(_FALLBACK)]
+    return style(label)["color"]
 
 
-def style(label):
+def style(label: str) -> dict:
     """matplotlib keyword arguments for an optimizer label: color, linestyle and marker.
 
-    ``ax.plot(x, y, **plots.style("Adam"))``. Like `color`, a label that starts with a
-    known optimizer ("Adam, lr = 0.1") gets that optimizer's style; other labels get a
-    solid line and a marker chosen from the label's text.
+    ``ax.plot(x, y, **plots.style("Adam"))``. A label that is or starts with a declared
+    optimizer's (`optimizers.spec_of_label`: "Adam, lr = 0.1") gets that optimizer's
+    style; other labels get a solid line and a colour and marker chosen from the label's
+    text.
     """
-    known = _known(label)
+    known = _optimizers.spec_of_label(label)
     if known:
-        return {"color": COLORS[known], "linestyle": LINESTYLES[known], "marker": MARKERS[known]}
+        return {"color": known.color, "linestyle": known.linestyle, "marker": known.marker}
     k = zlib.crc32(str(label).encode())
-    return {"color": color(label), "linestyle": "-",
+    return {"color": _FALLBACK[k % len(_FALLBACK)], "linestyle": "-",
             "marker": _FALLBACK_MARKERS[k % len(_FALLBACK_MARKERS)]}
 
 
-def _as_list(trajectories):
-    return list(trajectories) if isinstance(trajectories, (list, tuple)) else [trajectories]
-
-
-def distinct_colors(labels):
+def distinct_colors(labels: list) -> list:
     """One colour per label; repeated colours in one figure are replaced by unused ones."""
     return [kw["color"] for kw in distinct_styles(labels)]
 
 
-def distinct_styles(labels):
+def distinct_styles(labels: list) -> list:
     """`style(label)` for each label; a colour repeated in one figure is replaced by an
     unused one and its line gets dashes, so the two lines differ in greyscale too."""
     used, out = set(), []
@@ -158,6 +102,10 @@ def distinct_styles(labels):
         used.add(kw["color"])
         out.append(kw)
     return out
+
+
+def _listed(trajectories):
+    return list(trajectories) if isinstance(trajectories, (list, tuple)) else [trajectories]
 
 
 def _window_size(surface, width, legend_width=0.0):
@@ -172,7 +120,8 @@ def _new_ax(ax, figsize=None):
     return ax
 
 
-def contour(surface, ax=None, title=None, resolution=200):
+def contour(surface, ax: Axes | None = None, title: str | None = None,
+            resolution: int = 200) -> Axes:
     """Contour lines of a surface in its window, with its minima marked by stars.
 
     surface is a `surfaces.Surface` or a name for `surfaces.get`. Darker lines are lower.
@@ -207,7 +156,8 @@ def _legend_label(traj):
     return f"{traj.label} ({_trajectory.diverged_text(traj.diverged_at)})"
 
 
-def paths(surface, trajectories, ax=None, title=None, legend=True):
+def paths(surface, trajectories, ax: Axes | None = None, title: str | None = None,
+          legend: bool = True) -> Axes:
     """Contours plus the paths of one or several trajectories.
 
     Each path is drawn in its optimizer's colour with a dot per step; the start is a
@@ -220,7 +170,7 @@ def paths(surface, trajectories, ax=None, title=None, legend=True):
     if ax is None:
         ax = _new_ax(ax, _window_size(surface, 4.0, legend_width=2.2 if legend else 0.0))
     ax = contour(surface, ax=ax, title=title)
-    trajs = _as_list(trajectories)
+    trajs = _listed(trajectories)
     starts = set()
     for traj, kw in zip(trajs, distinct_styles([t.label for t in trajs])):
         c = kw["color"]
@@ -247,7 +197,8 @@ def paths(surface, trajectories, ax=None, title=None, legend=True):
     return ax
 
 
-def loss_curves(trajectories, ax=None, log=True, title=None):
+def loss_curves(trajectories, ax: Axes | None = None, log: bool = True,
+                title: str | None = None) -> Axes:
     """Loss against step for one or several trajectories.
 
     With log=True the y axis is logarithmic unless some loss is negative (the saddle):
@@ -255,7 +206,7 @@ def loss_curves(trajectories, ax=None, log=True, title=None):
     log axis; they are left out and the title says so.
     A diverged run ends in a cross, with the step noted in the legend.
     """
-    trajs = _as_list(trajectories)
+    trajs = _listed(trajectories)
     ax = _new_ax(ax)
     title = "Loss" if title is None else title
     negative = any(np.any(t.losses < 0) for t in trajs)
@@ -284,7 +235,8 @@ def loss_curves(trajectories, ax=None, log=True, title=None):
     return ax
 
 
-def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
+def small_multiples(surface, runs: list, param: str, ncols: int = 3, title: str | None = None,
+                    panel_width: float = 2.9) -> Figure:
     """One contour panel per hyperparameter value, with a shared legend and title.
 
     runs is a list of (value, trajectory or list of trajectories), e.g.
@@ -298,7 +250,7 @@ def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
     if not runs:
         raise ValueError("small_multiples needs at least one (value, trajectory) pair in runs.")
     surface_of = surface if callable(surface) else (lambda value: surface)
-    panels = [(_surfaces.get(surface_of(value)), value, _as_list(trajs)) for value, trajs in runs]
+    panels = [(_surfaces.get(surface_of(value)), value, _listed(trajs)) for value, trajs in runs]
     ncols = max(1, min(int(ncols), len(runs)))
     nrows = -(-len(runs) // ncols)
     panel_height = _window_size(panels[0][0], panel_width)[1]
@@ -331,44 +283,25 @@ def small_multiples(surface, runs, param, ncols=3, title=None, panel_width=2.9):
     return fig
 
 
-def on_surfaces(cases, losses=False, panel_width=4.3, panel_height=3.8):
-    """Run several optimizers on several surfaces; draw one panel of paths per surface.
+def surface_panels(panels: list, losses: bool = False, panel_width: float = 4.3,
+                   panel_height: float = 3.8) -> Figure:
+    """One panel of paths per surface, for runs already made (`experiments.on_surfaces`).
 
-    cases is a list of (surface, steps, {optimizer name: lr}), e.g.
-    [("quadratic", 100, {"gd": 0.18, "adam": 0.1}), ("saddle", 40, {"gd": 0.05, "adam": 0.1})].
-    Each run is `trajectory.run(optimizers.make(name, lr=lr), surface, steps=steps)` from the
-    surface's start. Panels are titled "<surface title>, <steps> steps" and only the first
-    carries the legend (colours are the same in every panel). With losses=True a second row
-    shows each surface's loss curves. Prints one line per surface: each optimizer's final
-    loss (2 significant digits) or the step at which it diverged.
-    Returns (figure, runs), runs[i] being the list of trajectories of panel i.
-    """
-    cases = [(_surfaces.get(surface), steps, dict(lrs)) for surface, steps, lrs in cases]
-    if not cases:
-        raise ValueError("on_surfaces needs at least one (surface, steps, {name: lr}) case.")
+    panels is a list of (surface, steps, trajectories). Panels are titled "<surface
+    title>, <steps> steps" and only the first carries the legend (colours are the same in
+    every panel). With losses=True a second row shows each surface's loss curves."""
     nrows = 2 if losses else 1
-    fig, axes = plt.subplots(nrows, len(cases), squeeze=False, layout="constrained",
-                             figsize=(panel_width * len(cases), panel_height * nrows))
-    width = max(len(surface.title) for surface, _, _ in cases)
-    runs = []
-    for k, (surface, steps, lrs) in enumerate(cases):
-        trajs = [_trajectory.run(_optimizers.make(name, lr=lr), surface, steps=steps)
-                 for name, lr in lrs.items()]
+    fig, axes = plt.subplots(nrows, len(panels), squeeze=False, layout="constrained",
+                             figsize=(panel_width * len(panels), panel_height * nrows))
+    for k, (surface, steps, trajs) in enumerate(panels):
         paths(surface, trajs, ax=axes[0, k], title=f"{surface.title}, {steps} steps",
               legend=(k == 0))
         if losses:
             ax = loss_curves(trajs, ax=axes[1, k], title=f"Loss, {surface.title}")
             if ax.get_legend():
                 ax.get_legend().remove()            # the first panel's legend names the colours
-        print(f"{surface.title:{width}s} ", "  ".join(
-            f"{t.label} {t.final_loss:.2g}" if t.diverged_at is None
-            else f"{t.label} {_trajectory.diverged_text(t.diverged_at)}" for t in trajs))
-        runs.append(trajs)
-    return fig, runs
+    return fig
 
-
-# --------------------------------------------------------------------------- sweeps and
-# the online counterexample: a grid of runs as a heatmap, Reddi et al.'s runs as curves
 
 def _labels(values):
     """Shortest labels (1 to 6 significant digits) that put each value closer to itself
@@ -385,7 +318,9 @@ def _labels(values):
     return [f"{x:g}".replace("e-0", "e-").replace("e+0", "e") for x in rounded]
 
 
-def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=None, title=None):
+def heatmap(g, step: int = -1, ax: Axes | None = None, relative: bool = False,
+            floor: float = 1e-12, vmin: float | None = None, vmax: float | None = None,
+            title: str | None = None) -> Axes:
     """Colour each point of a 2-D `sweeps.Grid` by log10 of its loss; diverged runs are
     grey with a cross.
 
@@ -415,11 +350,7 @@ def heatmap(g, step=-1, ax=None, relative=False, floor=1e-12, vmin=None, vmax=No
     return ax
 
 
-def _beta2_text(beta2):
-    return f"{beta2:.3g}"
-
-
-def online_runs(runs, title=None):
+def online_runs(runs: list, title: str | None = None) -> Figure:
     """Two panels for a list of `counterexample.OnlineRun`: x_t against t, and the average
     regret R_t / t. Returns the figure."""
     runs = list(runs)
@@ -439,30 +370,24 @@ def online_runs(runs, title=None):
     left.legend(loc="center right")
     r = runs[0]
     fig.suptitle(title if title is not None else
-                 f"C = {r.C:g}, β₁ = {r.beta1:g}, β₂ = {_beta2_text(r.beta2)}")
+                 f"C = {r.C:g}, β₁ = {r.beta1:g}, β₂ = {r.beta2:.3g}")
     return fig
 
 
-def online_small_multiples(Cs, beta2s, **settings):
-    """A grid of panels, one per (C, beta2), each with Adam's and AMSGrad's x_t on
-    `counterexample`'s problem.
-
-    ``beta2s`` may contain ``None`` for the paper's 1 / (1 + C**2). Extra keyword
-    arguments go to `counterexample.compare`. Returns the figure."""
-    Cs, beta2s = list(Cs), list(beta2s)
-    if not Cs or not beta2s:
-        raise ValueError("online_small_multiples needs at least one C and one beta2")
-    fig, axes = plt.subplots(len(Cs), len(beta2s), squeeze=False, sharex=True, sharey=True,
-                             figsize=(2.7 * len(beta2s), 1.9 * len(Cs) + 0.7),
-                             layout="constrained")
-    for row, C in zip(axes, Cs):
-        for ax, beta2 in zip(row, beta2s):
-            runs = _counterexample.compare(C=C, beta2=beta2, **settings)
+def online_panels(panels: list) -> Figure:
+    """A grid of panels of Adam's and AMSGrad's x_t, for runs already made
+    (`experiments.online_small_multiples`): panels[i][j] is (C, beta2 as asked, None for
+    the paper's, and the `counterexample.compare` runs). Returns the figure."""
+    rows, cols = len(panels), len(panels[0])
+    fig, axes = plt.subplots(rows, cols, squeeze=False, sharex=True, sharey=True,
+                             figsize=(2.7 * cols, 1.9 * rows + 0.7), layout="constrained")
+    for row, row_panels in zip(axes, panels):
+        for ax, (C, beta2, runs) in zip(row, row_panels):
             for r in runs:
                 ax.plot(r.x, color=color(r.label), label=r.label, linewidth=1.1)
             ax.axhline(-1, color="0.5", linestyle=":", linewidth=1)
             name = "paper's " if beta2 is None else ""
-            ax.set_title(f"C = {C:g}, {name}β₂ = {_beta2_text(runs[0].beta2)}", fontsize=9)
+            ax.set_title(f"C = {C:g}, {name}β₂ = {runs[0].beta2:.3g}", fontsize=9)
             ax.set_ylim(-1.15, 1.15)
     for ax in axes[-1]:
         ax.set_xlabel("step t")

@@ -158,25 +158,15 @@ class Rescaled:
                 * self.problem.grad(np.asarray(theta) / self.theta_scale))
 
 
-class MinibatchProblem:
-    """A model on data, trained on minibatches: `grad(theta)` is the gradient on the next
-    minibatch, `loss(theta)` the loss on all rows (what the curves show).
-
-    `reset()` rewinds to the first minibatch; sweeps call it before every run, so every
-    run sees the same batches in the same order.
+class MinibatchProblem(data.BatchStream):
+    """A model on data, trained on minibatches (a `data.BatchStream`): `grad(theta)` is the
+    gradient on the next minibatch, `loss(theta)` the loss on all rows (what the curves
+    show); `reset()` rewinds to the first minibatch, so every run sees the same batches.
     """
 
     def __init__(self, model, X, y, batch_size, seed=0):
         self.model, self.X, self.y = model, np.asarray(X, dtype=float), np.asarray(y)
-        self.batches = data.minibatches(len(self.y), batch_size, seed=seed, epochs=10**6)
-        self.reset()
-
-    def reset(self):
-        self._next = iter(self.batches)
-
-    def loss(self, theta):
-        return self.model.loss(theta, self.X, self.y)
-
-    def grad(self, theta):
-        rows = next(self._next)
-        return self.model.loss_and_grad(theta, self.X[rows], self.y[rows])[1]
+        super().__init__(lambda theta: model.loss(theta, self.X, self.y),
+                         lambda theta, rows: model.loss_and_grad(theta, self.X[rows],
+                                                                 self.y[rows])[1],
+                         data.minibatches(len(self.y), batch_size, seed=seed, epochs=10**6))

@@ -10,11 +10,12 @@ is exactly zero on most steps: the sparse gradients Adagrad was designed for.
     >>> bool(abs(traj.final_point - toy.w_true).max() < 1e-3)
     True
 """
+import itertools
 import math
 
 import numpy as np
 
-from adamedu import _check, trajectory
+from adamedu import _check, data, trajectory
 
 __all__ = ["RareFeature"]
 
@@ -80,20 +81,7 @@ class RareFeature:
         The run (`trajectory.run`, with no bound on |theta|) stops early, with `diverged_at`
         set, if the gradient, theta or the loss stops being finite.
         """
-        return trajectory.run(optimizer, _SampleStream(self), start=start, steps=steps,
-                              record_states=True, bound=math.inf, label=label)
-
-
-class _SampleStream:
-    """`toy` as a *problem* whose k-th `grad` call returns sample (k - 1)'s gradient
-    (`trajectory.run` calls `grad` once per step); `loss` is the full-data loss."""
-
-    def __init__(self, toy):
-        self.toy, self.start, self.minima, self._k = toy, toy.start, toy.minima, 0
-
-    def loss(self, theta):
-        return self.toy.loss(theta)
-
-    def grad(self, theta):
-        self._k += 1
-        return self.toy.sample_grad(theta, self._k - 1)
+        stream = data.BatchStream(self.loss, self.sample_grad, itertools.count(), start=self.start,
+                                  minima=self.minima)
+        return trajectory.run(optimizer, stream, start=start, steps=steps, record_states=True,
+                              bound=math.inf, label=label)

@@ -112,18 +112,6 @@ def _bad(a):
     return "NaN" if np.isnan(a).any() else "infinite"
 
 
-def unchecked_step(optimizer):
-    """The step to call once the inputs are known to be good: ``optimizer.unchecked_step``.
-
-    Any object with init and step is an optimizer; ours also have unchecked_step (the
-    same arithmetic without the argument checks). A step replaced on the object itself
-    is the one to call.
-    """
-    if "step" in getattr(optimizer, "__dict__", {}):
-        return optimizer.step
-    return getattr(optimizer, "unchecked_step", optimizer.step)
-
-
 def run(optimizer, problem, start=None, steps=100, record_states=False, bound=None, label=None):
     """Run `steps` steps of `optimizer` on `problem` from `start`; return a `Trajectory`.
 
@@ -150,26 +138,16 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
             raise ValueError(f"the loss at the start point is {loss0}; start where it is finite.")
         points, losses = [theta], [loss0]
         state = optimizer.init(theta)
-        fast_step = unchecked_step(optimizer)
         states = [state] if record_states else None
         diverged_at, reason = None, ""
         for k in range(1, steps + 1):
             g = problem.grad(theta)
-            fast = (k > 1 and type(g) is np.ndarray and g.dtype == theta.dtype
-                    and g.shape == theta.shape)
-            # A finite sum of squares proves every entry finite; an overflow to inf
-            # does not prove the opposite, so then look entry by entry.
-            if not (fast and math.isfinite(np.dot(g.ravel(), g.ravel()))) \
-                    and not np.isfinite(g).all():
+            if not np.isfinite(g).all():
                 diverged_at, reason = k, f"the gradient was {_bad(g)}"
                 break
-            if fast:  # checked above and by the first step: skip step()'s checks
-                theta, state = fast_step(theta, g, state)
-            else:
-                theta, state = optimizer.step(theta, g, state)
-            flat = theta.ravel()
-            size = math.sqrt(float(np.dot(flat, flat)))  # NaN or inf if theta holds one
-            if not size < min(bound, math.inf):
+            theta, state = optimizer.step(theta, g, state)
+            size = np.linalg.norm(theta)  # |theta|: NaN or inf if theta holds one
+            if not math.isfinite(size) or size > bound:
                 if not np.isfinite(theta).all():
                     diverged_at, reason = k, f"theta became {_bad(theta)}"
                     break
@@ -178,8 +156,7 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
                     break
             loss = problem.loss(theta)
             if not math.isfinite(loss):
-                what = "NaN" if math.isnan(loss) else "infinite"
-                diverged_at, reason = k, f"the loss became {what}"
+                diverged_at, reason = k, f"the loss became {_bad(np.array(loss))}"
                 break
             points.append(theta.copy())
             losses.append(loss)

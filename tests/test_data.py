@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from adamedu import data
+from adamedu import data, optimizers
 
 
 def test_digits_shape_range_and_classes():
@@ -109,3 +109,20 @@ def test_sparse_task_rare_words_are_rare_and_informative():
 def test_sparse_task_rejects_bad_rates():
     with pytest.raises(ValueError, match="rare_rate"):
         data.sparse_bag_of_words(rare_rate=0)
+
+
+def test_one_batch_stream_serves_every_minibatch_problem():
+    from adamedu import noise, sweeps, toys
+    calls = []
+    stream = data.BatchStream(lambda theta: 0.0, lambda theta, rows: calls.append(list(rows)),
+                              data.minibatches(6, 4, seed=1, epochs=2))
+    for _ in range(3):
+        stream.grad(None)
+    stream.reset()
+    stream.grad(None)
+    assert calls[3] == calls[0] and [len(c) for c in calls[:3]] == [4, 2, 4]
+    assert isinstance(noise.LeastSquares(), data.BatchStream)
+    assert issubclass(sweeps.MinibatchProblem, data.BatchStream)
+    toy = toys.RareFeature()  # its stochastic run: step k uses sample k - 1
+    first = toy.run(optimizers.SGD(lr=0.1), steps=1).points[1]
+    assert np.array_equal(first, toy.start - 0.1 * toy.sample_grad(toy.start, 0))

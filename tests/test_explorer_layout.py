@@ -4,7 +4,7 @@ surface, for one optimizer and for five."""
 import pytest
 
 from adamedu import surfaces
-from adamedu.widgets import _sliders, explore
+from adamedu.widgets import explore, forget_layouts
 
 
 def overlap(a, b):
@@ -36,12 +36,12 @@ def test_the_layout_does_not_depend_on_the_last_surfaces_runs(monkeypatch):
     """A diverged run's end mark is not clipped; on a switch it still sits where the old
     surface put it, and must not squeeze the new layout (which every later explorer on
     that surface would then get from the layout cache)."""
-    monkeypatch.setattr(_sliders, "_LAYOUTS", {})
+    forget_layouts()
     ex = explore("gd", surface="himmelblau", lr=0.5)
     assert ex.trajectories[0].diverged_at is not None
     ex.set(surface="rosenbrock")
     after_switch = [a.get_position().bounds for a in ex.figure.axes]
-    _sliders._LAYOUTS.clear()
+    forget_layouts()
     fresh = explore("gd", surface="rosenbrock")
     assert after_switch == [a.get_position().bounds for a in fresh.figure.axes]
 
@@ -50,12 +50,12 @@ def test_the_layout_follows_the_settings_the_figure_was_made_with(monkeypatch):
     """Tick label sizes are fixed when the axes are made: a layout computed for a figure
     made with other settings is not the one for a figure made with the defaults."""
     import matplotlib as mpl
-    monkeypatch.setattr(_sliders, "_LAYOUTS", {})
+    forget_layouts()
     with mpl.rc_context({"xtick.labelsize": 16, "ytick.labelsize": 16}):
         big = explore("adam", surface="beale")
     big.set(surface="rosenbrock")  # laid out after the settings went back
     fresh = explore("adam", surface="rosenbrock")
-    _sliders._LAYOUTS.clear()
+    forget_layouts()
     clean = explore("adam", surface="rosenbrock")
     assert [a.get_position().bounds for a in fresh.figure.axes] == \
         [a.get_position().bounds for a in clean.figure.axes]

@@ -11,7 +11,7 @@ import ipywidgets as W
 import pytest
 
 import adamedu.widgets._run as run_module
-from adamedu.widgets import explore
+from adamedu.widgets import explore, settle
 
 FIVE = ["gd", "momentum", "adagrad", "rmsprop", "adam"]
 LR5 = {"gd": 0.002, "momentum": 0.001, "adagrad": 1.0, "rmsprop": 0.01, "adam": 0.1}
@@ -20,7 +20,7 @@ LR5 = {"gd": 0.002, "momentum": 0.001, "adagrad": 1.0, "rmsprop": 0.01, "adam": 
 @pytest.fixture
 def runs(monkeypatch):
     """Every trajectory the explorers compute: (thread name, settings)."""
-    run_module._AHEAD.submit(lambda: None).result()  # earlier tests' look-aheads are done
+    settle()  # earlier tests' look-aheads are done
     seen = []
     real = run_module._run
 
@@ -29,7 +29,7 @@ def runs(monkeypatch):
         return real(name, hp, *args)
     monkeypatch.setattr(run_module, "_run", spy)
     yield seen
-    run_module._AHEAD.submit(lambda: None).result()
+    settle()
 
 
 def slider(ex, name, p):
@@ -126,7 +126,7 @@ def test_a_selection_slider_runs_its_next_option_ahead(runs):
 
 
 def test_a_failed_look_ahead_is_computed_again_on_the_spot(monkeypatch):
-    run_module._AHEAD.submit(lambda: None).result()  # earlier tests' look-aheads are done
+    settle()  # earlier tests' look-aheads are done
     real = run_module._run
     threads = []
 

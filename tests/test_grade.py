@@ -12,12 +12,14 @@ once on the interrupt, against the 2 s grace (harness.INTERRUPT_GRACE, 5 s when 
 the fixture gives it.
 """
 import contextlib
+import csv
 import hashlib
 import importlib.util
 import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +30,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamedu.course import answers, check, grade, gradebook, harness, judge, sandbox
+from adamedu.course import (
+    answers,
+    check,
+    grade,
+    gradebook,
+    harness,
+    judge,
+    notebook,
+    results,
+    sandbox,
+    submissions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("grading_corpus",
@@ -46,7 +59,7 @@ needs_bwrap = pytest.mark.skipif(BWRAP is None and not REQUIRED,
 def _tree_hash():
     """The grader's own files and the notebooks it reads."""
     h = hashlib.sha256()
-    files = [ROOT / "adamedu" / "course" / f for f in ("grade.py", "harness.py", "sandbox.py")]
+    files = sorted((ROOT / "adamedu" / "course").glob("*.py"))
     for p in files + sorted((ROOT / "solutions").glob("*")) + sorted(
             (ROOT / "exercises").glob("*")):
         h.update(str(p).encode() + p.read_bytes())
@@ -108,8 +121,12 @@ def workspace():
 
 def _targets(base, subs, out):
     (base / "canary.txt").write_text("untouched", encoding="utf-8")
+    box = sandbox.Sandbox("auto")
     return corpus.Targets(victim=str(subs / corpus.VICTIM), canary=str(base / "canary.txt"),
-                          gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None)
+                          gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None,
+                          memory_mb=2048 if BWRAP and "memory" in box.cgroups else 0,
+                          tmp_mib=sandbox.TMPFS_BYTES // 2**20 if BWRAP else 0,
+                          shm_mib=sandbox.SHM_BYTES // 2**20 if BWRAP else 0)
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +167,7 @@ def test_one_record_per_submission_and_hidden_folders_are_named(batch):
     assert f"skipped hidden folder {batch['subs'] / '.dave'}{os.sep} " in batch["stderr"]
 
 
-@pytest.mark.parametrize("name", sorted(corpus.corpus()))
+@pytest.mark.parametrize("name", sorted(map(results.display_name, corpus.corpus())))
 def test_each_submission_gets_its_score_reason_and_flags(batch, name):
     rec, expect = batch["records"][name], batch["expected"][name]
     reasons = [f"{a['answer']} {a['points']:g}/{a['max']:g}: {a['reason']}"
@@ -174,10 +191,19 @@ def test_every_lost_point_has_a_reason(batch):
             assert (a["points"] == a["max"]) == (a["reason"] == ""), (name, a)
 
 
+def _on_disk(subs):
+    """{name as the outputs show it: the file}."""
+    return {results.display_name(p.name): p for p in subs.iterdir()}
+
+
 def test_records_carry_the_hash_of_what_was_graded(batch):
+    files = _on_disk(batch["subs"])
     for name, rec in batch["records"].items():
-        assert rec["sha256"] == hashlib.sha256((batch["subs"] / name).read_bytes()).hexdigest()
         assert rec["root"] == str(batch["subs"]) and rec["file"] == name
+        if files[name].is_symlink() or not files[name].is_file():
+            assert rec["sha256"] == "" and not rec["graded"]  # refused, never read
+        else:
+            assert rec["sha256"] == hashlib.sha256(files[name].read_bytes()).hexdigest()
 
 
 def test_no_submission_changes_another_or_the_repo(batch):
@@ -185,7 +211,7 @@ def test_no_submission_changes_another_or_the_repo(batch):
     assert batch["records"][corpus.VICTIM]["total"] == corpus.PERFECT
     assert _tree_hash() == batch["repo_before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == [
-        "gradebook.csv", "gradebook_detail.csv", "grades.json"]
+        ".gradebook.csv.lock", "gradebook.csv", "gradebook_detail.csv", "grades.json"]
     assert not (ROOT / "ex05_adam.ipynb").exists()
 
 
@@ -223,6 +249,48 @@ def test_outputs_agree_with_the_records(batch):
     loaded = gradebook.load_records(out=batch["out"] / "gradebook.csv")
     assert sorted(r["file"] for r in loaded) == sorted(batch["records"])
     assert isinstance(batch["data"]["seed"], int)
+
+
+def test_what_a_submission_wrote_reaches_no_output_raw(batch):
+    """Forged 18 MB of reasons, terminal escapes in names and messages, a surrogate: every
+    output stays small and shows them escaped; the worker's stderr is never a reason."""
+    outputs = {p.name: p.read_bytes() for p in batch["out"].iterdir()}
+    assert max(map(len, outputs.values())) < 2**20, {k: len(v) for k, v in outputs.items()}
+    for text in [batch["stderr"], *(v.decode("utf-8") for v in outputs.values())]:
+        assert "\x1b" not in text and "\x07" not in text
+    assert r"esc\x1b[2J_ex05_adam.ipynb: 10/10" in batch["stderr"]
+    assert r"j\xf6rg_ex05_adam.ipynb: 10/10" in batch["stderr"]
+    assert "FORGED" not in batch["records"]["planted_ex05.ipynb"]["error"]
+    assert all(len(a["reason"]) <= results.MAX_REASON
+               for r in batch["records"].values() for a in r["answers"])
+
+
+def test_not_graded_has_an_empty_total_in_every_output(batch):
+    refused = {name for name, r in batch["records"].items() if not r["graded"]}
+    assert {"fifo_ex05.ipynb", "linked_ex05.ipynb", "many_cells_ex05.ipynb"} <= refused
+    assert all(batch["records"][n]["total"] is None for n in refused)
+    rows = list(csv.DictReader(io.StringIO(batch["gradebook"].decode("utf-8"))))
+    for name in refused:
+        row = next(r for r in rows if r["student"] == gradebook.student_of(
+            batch["records"][name])[0])
+        assert row["total"] == "", row
+    detail = list(csv.DictReader(open(batch["out"] / "gradebook_detail.csv", encoding="utf-8")))
+    assert all(r["points"] == "" for r in detail if r["graded"] == "no")
+
+
+def test_a_name_typed_two_ways_is_one_student(batch):
+    rows = list(csv.DictReader(io.StringIO(batch["gradebook"].decode("utf-8"))))
+    rene = [r for r in rows if r["student"].startswith("ren")]
+    assert [r["student"] for r in rene] == ["ren\u00e9"]
+    assert "ex05_adam: 2 files" in rene[0]["flags"]
+
+
+def test_resume_over_the_corpus_grades_nothing_again(batch):
+    """Names that are not UTF-8 or hold escapes match their rows when resuming."""
+    code, err = _grade([batch["subs"], "--out", batch["out"] / "gradebook.csv", "--json",
+                        batch["out"] / "grades.json", "--resume", "--sandbox", "off"])
+    assert f"resuming: {len(batch['expected'])} already graded, 0 to grade" in err, err
+    assert code == 0
 
 
 # ---------------------------------------------------------------- verdict parity
@@ -344,6 +412,52 @@ def test_total_timeout_stops_a_slow_submission(fallback):
     assert all("total time limit reached before this cell" in r for r in reasons[1:])
 
 
+# ---------------------------------------------------------------- installed under /tmp, locked
+
+def test_an_install_under_tmp_grades_one_run_per_gradebook_and_stops_on_sigterm(tmp_path):
+    """Python (a venv) and the course (a checkout) in /tmp, as the sandbox's private /tmp
+    would hide them: grading works. While it runs, a second grader on the same gradebook
+    exits 2; SIGTERM ends the first within seconds, with its rows kept."""
+    home = Path(tempfile.mkdtemp(prefix="adamedu-tmp-install-", dir="/tmp"))
+    try:
+        venv, checkout = home / "venv", home / "checkout"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        site = next(venv.glob("lib/python*/site-packages"))
+        ours = [p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)]
+        (site / "adamedu_test.pth").write_text("\n".join(ours) + "\n")
+        shutil.copytree(ROOT / "adamedu", checkout / "adamedu",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "exercises", checkout / "exercises")
+        subs, out = tmp_path / "subs", tmp_path / "out"
+        subs.mkdir()
+        out.mkdir()
+        shutil.copy(ROOT / "solutions/ex03_adagrad.ipynb", subs / "a_ex03.ipynb")
+        nb = json.loads((ROOT / "solutions/ex04_rmsprop.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell.get("id") == "answer-rmsprop_step":
+                cell["source"] = "import time\ntime.sleep(120)\n"
+        (subs / "b_ex04.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        args = [str(subs), "-j", "1", "--out", str(out / "g.csv"), "--sandbox",
+                "require" if BWRAP or REQUIRED else "off"]
+        proc = subprocess.Popen([str(venv / "bin/python"), "-m", "adamedu.course.grade", *args],
+                                cwd=checkout, env=dict(os.environ, PYTHONPATH=str(checkout)),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not gradebook.load_records(out=out / "g.csv") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kept = gradebook.load_records(out=out / "g.csv")
+        code, err = _grade([*args[:-2], "--sandbox", "off"])
+        assert code == 2 and err.startswith("another grader is writing"), err
+        proc.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 130 and time.monotonic() - sent < 10, stderr
+        assert "interrupted: 1 row(s) graded in this run" in stderr
+        assert [(r["file"], r["total"]) for r in kept] == [("a_ex03.ipynb", 10.0)], stderr
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- interrupted, then resumed
 
 def test_a_killed_run_keeps_its_rows_and_resume_grades_the_rest(tmp_path):
@@ -445,7 +559,7 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
     (tmp_path / "notes.txt").write_text("x")
-    found, skipped = grade.collect([tmp_path])
+    found, skipped = submissions.collect([tmp_path])
     assert [(p.name, root, file) for p, root, file in found] == [
         ("a.ipynb", str(tmp_path), "a.ipynb")]
     assert skipped[0].startswith(f"skipped hidden folder {tmp_path / '.ipynb_checkpoints'}")
@@ -455,10 +569,39 @@ def test_folders_take_notebooks_and_name_what_they_skip(tmp_path):
 def test_snapshot_reads_bytes_and_hash_once(tmp_path):
     p = tmp_path / "x.ipynb"
     p.write_bytes(b'{"cells": []}')
-    sub = grade.snapshot(p, "", "x.ipynb")
+    sub = submissions.snapshot(p, "", "x.ipynb")
     assert sub.data == b'{"cells": []}' and sub.error == ""
     assert sub.sha256 == hashlib.sha256(b'{"cells": []}').hexdigest()
-    assert grade.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb").error.startswith("cannot read")
+    gone = submissions.snapshot(tmp_path / "gone.ipynb", "", "gone.ipynb")
+    assert gone.error.startswith("cannot read")
+
+
+def test_fifos_devices_and_links_are_refused_without_being_opened(tmp_path):
+    os.mkfifo(tmp_path / "fifo.ipynb")  # opening it to read would block
+    (tmp_path / "link.ipynb").symlink_to("/etc/hostname")
+    refused = {name: submissions.snapshot(path, "", name).error for name, path in [
+        ("fifo", tmp_path / "fifo.ipynb"), ("device", "/dev/zero"),
+        ("link", tmp_path / "link.ipynb")]}
+    assert refused == {"fifo": "refused: a FIFO, not a regular file (not opened)",
+                       "device": "refused: a character device, not a regular file (not opened)",
+                       "link": "refused: a symbolic link (to /etc/hostname); a link may count "
+                               "another student's work twice, so grade the file itself"}
+
+
+def test_names_and_messages_are_shown_escaped():
+    assert results.clean("j\udcf6rg\x1b[2J\u202e\n") == "j\\xf6rg\\x1b[2J\\u202e\\x0a"
+    assert results.clean("x" * 600) == "x" * 499 + "…"
+    assert results.clean("ren\u00e9 \u4e2d") == "ren\u00e9 \u4e2d"
+
+
+def test_cells_and_answer_cells_are_capped():
+    cell = {"cell_type": "code", "id": "answer-m_hat_first", "source": "M_HAT_FIRST = 1"}
+    data = json.dumps({"cells": [cell] * (notebook.MAX_CELLS + 1)}).encode()
+    with pytest.raises(notebook.Unreadable, match="more than the 2000 a submission may have"):
+        notebook.parse_notebook(data)
+    nb = notebook.parse_notebook(json.dumps({"cells": [cell] * notebook.MAX_CELLS}).encode())
+    with pytest.raises(notebook.Unreadable, match="2000 cells for the answer m_hat_first"):
+        notebook.answer_positions(nb, answers.by_name("m_hat_first"))
 
 
 def test_shards_split_the_class_without_overlap(tmp_path):
@@ -489,26 +632,26 @@ def test_answers_are_found_as_the_notebook_runs_them():
                         _cell("check-adam_step", "check"), _cell("later", head + "  return 0")]}
     check_first = {"cells": [_cell("check-adam_step", "check"), _cell("answer-adam_step", "A")]}
     nothing = {"cells": [{"cell_type": "markdown", "id": "answer-adam_step", "source": "no"}]}
-    assert grade.find_answer(by_tag, answer) == "B"
-    assert grade.find_answer(by_def, answer).startswith("import numpy")
-    assert grade.find_answer(copies, answer) == "edited"  # the last before the check
-    assert [c["source"] for c in grade.answer_cells(copies, answer)] == ["stub", "edited"]
-    assert grade.find_answer(check_first, answer) == "A"
-    assert grade.find_answer(nothing, answer) is None
+    assert notebook.find_answer(by_tag, answer) == "B"
+    assert notebook.find_answer(by_def, answer).startswith("import numpy")
+    assert notebook.find_answer(copies, answer) == "edited"  # the last before the check
+    assert [c["source"] for c in notebook.answer_cells(copies, answer)] == ["stub", "edited"]
+    assert notebook.find_answer(check_first, answer) == "A"
+    assert notebook.find_answer(nothing, answer) is None
 
 
 def test_provided_cells_are_the_read_only_ones_except_checks():
-    pristine = grade.pristine_notebooks(ROOT / "exercises")
-    provided = grade.provided_cells(pristine["ex08_hyperparameters"])
+    pristine = notebook.pristine_notebooks(ROOT / "exercises")
+    provided = notebook.provided_cells(pristine["ex08_hyperparameters"])
     assert [c["id"] for c in provided] == ["setup", "try"]
-    assert [c["id"] for c in grade.provided_cells(pristine["ex05_adam"])] == ["setup"]
+    assert [c["id"] for c in notebook.provided_cells(pristine["ex05_adam"])] == ["setup"]
 
 
 def test_flags_name_the_cell_and_the_reason():
     cells = [(0, _cell("answer-x", "y = eval('1')\nimport os\nos.popen('ls')"), False),
              (3, {"cell_type": "code", "source": "from adamedu import optimizers"}, True),
              (4, {"cell_type": "code", "source": "from adamedu import optimizers"}, False)]
-    assert grade.flags_for(cells) == [
+    assert notebook.flags_for(cells) == [
         "cell answer-x: runs code built at run time (exec/eval/compile)",
         "cell answer-x: starts other programs or processes",
         "cell #4: uses adamedu.optimizers, the reference implementation"]
@@ -523,7 +666,7 @@ def test_flags_name_the_cell_and_the_reason():
     ("check.adam_step(adam_step)  # of course", False),
 ])
 def test_using_the_course_tooling_in_an_answer_is_flagged(source, flagged):
-    assert grade.flags_for([(0, _cell("answer-x", source), False)]) == (
+    assert notebook.flags_for([(0, _cell("answer-x", source), False)]) == (
         ["cell answer-x: uses the checking module (its answers, references or private helpers)"]
         if flagged else [])
 

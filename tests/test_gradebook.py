@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from adamedu.course import gradebook, judge
+from adamedu.course import gradebook, judge, report, students
 from adamedu.course.answers import notebook_answers
 
 EPS = ("case 1 of 6: theta differs by up to 0.05. Hint: eps belongs outside the square root: "
@@ -34,7 +34,7 @@ def rec(file, root="subs", exercise="ex05_adam", lost=None, graded=True, error="
                             "mistake": judge.mistake_of(reason) or ""})
     return {"file": file, "root": root, "sha256": sha or f"{abs(hash(file)):064x}"[:64],
             "exercise": exercise, "graded": graded, "error": error, "answers": answers,
-            "total": float(sum(a["points"] for a in answers)),
+            "total": float(sum(a["points"] for a in answers)) if graded else None,
             "max": float(sum(a.points for a in notebook_answers(exercise or ""))),
             "flags": list(flags)}
 
@@ -103,7 +103,7 @@ def test_files_that_match_no_rule_are_rows_under_their_file_name(tmp_path):
         ["zoe", "10", "10", "10", "", ""],
         ["ex05/ex05_adam.ipynb", "10", "10", "10", "", ""],
         ["ex05_adam (1).ipynb", "8", "8", "10", "", "no_bias_first_step 0/2 (not correct)"],
-        ["homework.ipynb", "", "0", "10",
+        ["homework.ipynb", "", "", "10",  # not graded: an empty total, never a zero
          "unknown exercise: not graded: cannot tell which exercise this is", ""],
     ]
 
@@ -258,7 +258,7 @@ class _Outline(HTMLParser):
 
 
 def _report(records):
-    page = gradebook.report_html(records, meta={"seed": 5})
+    page = report.report_html(records, meta={"seed": 5})
     outline = _Outline()
     outline.feed(page)
     return page, outline
@@ -280,7 +280,7 @@ def class_of_five():
 
 
 def test_the_report_ranks_mistakes_by_students():
-    assert gradebook.mistake_table(class_of_five()) == [
+    assert report.mistake_table(class_of_five()) == [
         ("eps_inside_root", 3, ["adagrad_step", "adam_step"], judge.MISTAKES["eps_inside_root"]),
         ("m_not_m_hat", 1, ["m_hat_first"], judge.MISTAKES["m_not_m_hat"]),
         ("no_bias_correction", 1, ["adam_step"], judge.MISTAKES["no_bias_correction"]),
@@ -289,8 +289,23 @@ def test_the_report_ranks_mistakes_by_students():
     table = page.split("<h2>Mistakes, most common first</h2>")[1].split("</table>")[0]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
     assert cells[:4] == ["eps_inside_root", "3", "adagrad_step, adam_step",
-                         judge.MISTAKES["eps_inside_root"].replace("'", "&#x27;")]
+                         judge.MISTAKES["eps_inside_root"].replace("'", "&#39;")]
     assert "3 of 5" not in page and "1 of 4" in page  # pass rate of adam_step: dave only
+
+
+def test_the_report_counts_failures_it_cannot_classify_in_their_own_row():
+    """A lost answer without a mistake id (an error, a timeout) is neither dropped nor mixed
+    with the known mistakes; an answer not attempted is not a failure to classify."""
+    records = [rec("alice_ex05.ipynb", lost={"adam_step": "raised ValueError: boom"}),
+               rec("bob_ex05.ipynb", lost={"adam_step": EPS, "m_hat_first": "answer cell: "
+                                           "Timeout: the cell ran longer than 30 s"}),
+               rec("carol_ex05.ipynb", lost={"adam_step": judge.NOT_ATTEMPTED})]
+    assert report.mistake_table(records) == [
+        ("eps_inside_root", 1, ["adam_step"], judge.MISTAKES["eps_inside_root"]),
+        (report.UNCLASSIFIED, 2, ["adam_step", "m_hat_first"], report.UNCLASSIFIED_HINT)]
+    table = _report(records)[0].split("<h2>Mistakes, most common first</h2>")[1]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table.split("</table>")[0])
+    assert cells[4:7] == [report.UNCLASSIFIED, "2", "adam_step, m_hat_first"]
 
 
 def test_the_report_counts_each_student_once_per_exercise():
@@ -298,9 +313,9 @@ def test_the_report_counts_each_student_once_per_exercise():
     gradebook, so his earlier slip is not one to re-teach."""
     records = [rec("bob_ex05.ipynb", lost={"adam_step": EPS}), rec("bob_ex05 (1).ipynb"),
                rec("carol_ex05.ipynb", lost={"adam_step": EPS})]
-    assert gradebook.mistake_table(records) == [
+    assert report.mistake_table(records) == [
         ("eps_inside_root", 1, ["adam_step"], judge.MISTAKES["eps_inside_root"])]
-    assert [(s, e, r["file"]) for s, e, r in gradebook.counted_files(records)] == [
+    assert [(s, e, r["file"]) for s, e, r in students.counted_files(records)] == [
         ("bob", "ex05_adam", "bob_ex05 (1).ipynb"), ("carol", "ex05_adam", "carol_ex05.ipynb")]
     page = _report(records)[0]
     assert "2 students, 3 files" in page and "1 of 2" in page  # adam_step: bob only

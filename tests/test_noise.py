@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from adamedu import data, noise, optimizers, trajectory
+from adamedu.widgets import explore_noise
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -159,7 +160,7 @@ def test_race_settles_at_the_predicted_floors():
 
 
 def test_explorer_redraws_and_shows_a_still_figure():
-    ex = noise.explore_noise(sigma=0.3)
+    ex = explore_noise(sigma=0.3)
     before = ex.png
     ex.set(sigma=3.0)
     assert ex.png != before and ex.png.startswith(b"\x89PNG")

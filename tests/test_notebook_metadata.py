@@ -4,7 +4,7 @@ JupyterLab rewrites a notebook's kernelspec and language_info to what the runnin
 reports, which marks the tab modified (and autosave rewrites the file) before the
 learner does anything; and a widget view whose model is gone shows "Error displaying
 widget: model not found". The browser test opens notebooks for real; this checks every
-committed one against the pinned kernel and `adamedu.widgets.saved`.
+committed one against the pinned kernel and `adamedu_jupyter.saved`.
 """
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import pytest
 from ipykernel.ipkernel import IPythonKernel
 from jupyter_client.kernelspec import KernelSpecManager
 
-from adamedu.widgets.saved import WIDGET_VIEW, keep_stills
+from adamedu_jupyter.saved import WIDGET_VIEW, is_still_note, keep_stills
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for folder in ("notebooks", "exercises",
@@ -66,9 +66,14 @@ def test_keep_stills_keeps_the_picture_or_html_and_drops_the_view():
     quiz = output({"text/html": "<b>Which?</b>", "text/plain": "quiz"}, "m2")
     nb = notebook([explorer, quiz], state={"m1": {}, "m2": {}})
     assert keep_stills(nb) == 2
-    assert [sorted(o["data"]) for o in nb["cells"][0]["outputs"]] == [
-        ["image/png", "text/plain"], ["text/html", "text/plain"]]
+    outputs = nb["cells"][0]["outputs"]
+    assert [sorted(o["data"]) for o in outputs] == [
+        ["image/png", "text/plain"], ["text/markdown", "text/plain"],  # the still, its note
+        ["text/html", "text/plain"]]
+    assert [is_still_note(o) for o in outputs] == [False, True, False]
+    assert "run this cell to bring back its sliders" in outputs[1]["data"]["text/plain"]
     assert "widgets" not in nb["metadata"]
+    assert keep_stills(nb) == 0 and len(nb["cells"][0]["outputs"]) == 3  # once only
 
 
 def test_keep_stills_keeps_a_plain_widget_whose_state_is_saved_and_prunes_the_rest():

@@ -573,19 +573,3 @@ def test_non_finite_gradients_propagate_without_raising_or_warning(name):
         new, state = opt.step(theta, np.array([np.nan, np.inf, 1.0]), opt.init(theta))
         new, state = opt.step(new, np.array([1e308, 1.0, 1.0]), state)
     assert not np.isfinite(new[0]) and not np.isfinite(new[1])
-
-
-@pytest.mark.parametrize("name", sorted(CONFIGS))
-def test_unchecked_step_is_step_without_checks(name):
-    """`trajectory.run`'s fast path must give bit for bit what `step` gives."""
-    theta0, grads, _ = DATA[name]
-    opt = build(name)
-    a = b = theta0
-    sa = sb = opt.init(theta0)
-    with np.errstate(all="ignore"):
-        for grad in grads:
-            a, sa = opt.step(a, grad, sa)
-            b, sb = opt.unchecked_step(b, grad, sb)
-            assert type(b) is np.ndarray and np.array_equal(a, b)
-            for x, y in zip(sa, sb):
-                assert np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from adamedu import counterexample, optimizers, plots, surfaces, sweeps
+from adamedu import counterexample, experiments, optimizers, plots, surfaces, sweeps
 from adamedu.trajectory import run
 
 
@@ -197,7 +197,7 @@ def test_empty_inputs_draw_without_warnings():
 def test_on_surfaces_runs_every_case_in_its_own_panel(capsys):
     cases = [("quadratic", 30, {"gd": 0.5, "adam": 0.1}),            # GD diverges at lr = 0.5
              (surfaces.get("saddle"), 20, {"momentum": 0.01, "adagrad": 0.1, "rmsprop": 0.01})]
-    fig, runs = plots.on_surfaces(cases)
+    fig, runs = experiments.on_surfaces(cases)
     assert len(fig.axes) == 2
     assert [ax.get_title() for ax in fig.axes] == ["Quadratic (κ = 10), 30 steps",
                                                    "Saddle (f = θ₁² − θ₂²), 20 steps"]
@@ -222,7 +222,7 @@ def test_on_surfaces_runs_every_case_in_its_own_panel(capsys):
 
 
 def test_on_surfaces_can_add_a_row_of_loss_curves(capsys):
-    fig, runs = plots.on_surfaces([("quadratic", 10, {"adam": 0.1}),
+    fig, runs = experiments.on_surfaces([("quadratic", 10, {"adam": 0.1}),
                                    ("rosenbrock", 10, {"adam": 0.1})], losses=True)
     assert len(fig.axes) == 4
     top, bottom = fig.axes[:2], fig.axes[2:]                # subplots come row by row
@@ -233,7 +233,7 @@ def test_on_surfaces_can_add_a_row_of_loss_curves(capsys):
     assert np.array_equal(bottom[1].get_lines()[0].get_ydata(), runs[1][0].losses)
     assert len(capsys.readouterr().out.splitlines()) == 2
     with pytest.raises(ValueError, match="at least one"):
-        plots.on_surfaces([])
+        experiments.on_surfaces([])
 
 
 # f = |theta|**2 / 2: gradient descent with lr gives theta_k = (1 - lr)**k theta_0
@@ -269,10 +269,10 @@ def test_online_counterexample_figures():
     fig = plots.online_runs(counterexample.compare(steps=30))
     assert len(fig.axes) == 2 and len(fig.axes[0].lines) >= 2
     assert fig.get_suptitle() == "C = 3, β₁ = 0, β₂ = 0.1"
-    grid = plots.online_small_multiples([3.0, 10.0], [None, 0.999], steps=30)
+    grid = experiments.online_small_multiples([3.0, 10.0], [None, 0.999], steps=30)
     assert len(grid.axes) == 4
     assert "paper's" in grid.axes[0].get_title() and "0.999" in grid.axes[1].get_title()
     with pytest.raises(ValueError, match="at least one"):
         plots.online_runs([])
     with pytest.raises(ValueError, match="at least one"):
-        plots.online_small_multiples([], [None])
+        experiments.online_small_multiples([], [None])

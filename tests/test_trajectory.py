@@ -167,7 +167,7 @@ def test_a_finite_gradient_whose_square_overflows_is_not_called_infinite():
     assert traj.diverged_at is None and traj.steps == 3
 
 
-def test_an_optimizer_without_unchecked_step_is_run_through_step():
+def test_any_object_with_init_and_step_is_an_optimizer():
     class Halve:
         label = "halve"
 

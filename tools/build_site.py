@@ -50,14 +50,14 @@ from pygments.formatters import HtmlFormatter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import explorer_data  # tools/explorer_data.py
 
+from adamedu_jupyter.saved import WIDGET_STATE, WIDGET_VIEW, is_still_note
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC = Path(__file__).resolve().with_name("site")
 COURSE = "adamedu: the Adam optimizer from first principles"
 STATIC = "_static"
 ATTRIBUTION = "adamedu/data/digits_ATTRIBUTION.md"  # the digits data set's licence
 MARKER = ".adamedu-site"  # marks a folder this tool built, so a rebuild may empty it
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NBCONVERT_ALT = "No description has been provided for this image"
 NBVAL_COMMENT = re.compile(r"^# *NBVAL_[A-Z_]+ *\n?", re.M)  # test markers, not for readers
 LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.:]\s+")  # "4. Adam" is listed as "Adam" beside its 04
@@ -135,6 +135,8 @@ def drop_widget_views(nb):
             continue
         kept = []
         for out in cell.outputs:
+            if is_still_note(out):  # "run this cell": the page's live explorer needs none
+                continue
             data = out.get("data", {})
             if WIDGET_VIEW in data:
                 view = data.pop(WIDGET_VIEW)

@@ -5,7 +5,7 @@
 Each notebook runs in its own folder (as nbval and JupyterLab run it), with a fresh
 kernel, so execution counts are 1, 2, 3, ... and outputs are what a learner sees.
 Widget outputs keep their still picture (or HTML) and lose the widget view, whose
-model dies with the kernel (`adamedu/widgets/saved.py`, DESIGN.md "Widgets").
+model dies with the kernel (`adamedu_jupyter/saved.py`, DESIGN.md "Widgets").
 Exits non-zero, naming the notebook and cell, if any cell raises.
 """
 import json
@@ -18,7 +18,7 @@ from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from adamedu.course.execute import execute_file
-from adamedu.widgets.saved import keep_stills
+from adamedu_jupyter.saved import keep_stills
 
 
 def execute(path, timeout=600):
@@ -26,7 +26,7 @@ def execute(path, timeout=600):
     start = time.perf_counter()
     nb = execute_file(path, path.parent.resolve(), timeout)
     keep_stills(nb)  # a widget's still picture, not a view whose model dies with the kernel
-    nbformat.write(nb, path)
+    nbformat.write(nbformat.from_dict(nb), path)  # keep_stills may add plain dicts
     _join_stream_text(path)
     return time.perf_counter() - start
 

@@ -180,7 +180,8 @@ def without_debugger(cmd):
 
 
 def worker(job_path):
-    """Execute the job's cells in a fresh kernel; write each cell's status as JSON.
+    """Execute the job's cells in a fresh kernel; print {"status": [each cell's status],
+    "results": {answer: the text of its results file, or None}} as JSON on stdout.
 
     Talks to the kernel with jupyter_client directly: each cell gets the per-cell timeout
     (then an interrupt, then the kernel is stopped if it ignores it), the whole run the
@@ -191,6 +192,8 @@ def worker(job_path):
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     if job.get("nproc"):  # in the sandbox: processes are counted per user namespace
         resource.setrlimit(resource.RLIMIT_NPROC, (job["nproc"], job["nproc"]))
+    for folder in job.get("mkdirs", []):
+        os.makedirs(folder, exist_ok=True)
     cells = job["cells"]
     status = ["not run"] * len(cells)
     deadline = time.monotonic() + job["total_timeout"]
@@ -221,9 +224,26 @@ def worker(job_path):
         kc.stop_channels()
         if km.has_kernel:
             km.shutdown_kernel(now=True)
-    tmp = Path(job["status"]).with_suffix(".tmp")
-    tmp.write_text(json.dumps(status), encoding="utf-8")
-    os.replace(tmp, job["status"])
+    results = {name: read_text(path, job.get("max_result", 20 * 2**20))
+               for name, path in job.get("results", {}).items()}
+    sys.stdout.write("\n" + json.dumps({"status": status, "results": results}) + "\n")
+    sys.stdout.flush()
+
+
+def read_text(path, limit):
+    """The text of the regular file at path (not followed if a link, never blocking on a
+    FIFO), or None if it is anything else, unreadable, or larger than limit bytes."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = f.read(limit + 1)
+    return data.decode("utf-8", "replace") if len(data) <= limit else None
 
 
 def wait_for_ready(km, kc, timeout):

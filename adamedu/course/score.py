@@ -4,10 +4,9 @@ Runs in the grader's process, never in the student's kernel: the harness cell wr
 return values (`adamedu.course.harness`'s encoding), and they are judged here with
 `adamedu.course.judge`, so nothing the student's kernel imported or edited can change them.
 """
-import json
 from pathlib import Path
 
-from adamedu.course import answers, harness, judge
+from adamedu.course import answers, harness, judge, results
 
 MAX_RESULT_BYTES = 20 * 2**20     # raw results of one answer
 
@@ -31,9 +30,9 @@ def _score(answer, ids, plan, status, cells, results_dir):
         return 0, "answer cell is too long"
     path = Path(results_dir) / f"{answer.name}.json"
     try:
-        if path.stat().st_size > MAX_RESULT_BYTES:
-            return 0, "the answer's results are too large to read (more than 20 MB)"
-        raw = json.loads(path.read_text(encoding="utf-8"))["results"]
+        raw = results.load_json(path, MAX_RESULT_BYTES)["results"]
+    except results.TooLarge:
+        return 0, "the answer's results are too large to read (more than 20 MB)"
     except (OSError, ValueError, KeyError, TypeError):
         return 0, _no_result(ids, plan, status, cells)
     if isinstance(raw, dict):  # a value, or the name was never defined

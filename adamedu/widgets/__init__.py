@@ -18,18 +18,21 @@ the few moving lines on it (blitting) and sends the PNG to an `ipywidgets.Image`
 
 Displaying an explorer shows the live widget and also stores a still PNG of its current
 state in the output, so a notebook read without a kernel still shows the figure; saved
-notebooks keep the still and drop the widget view (`saved.keep_stills`), which would
+notebooks keep the still and drop the widget view (`adamedu_jupyter.saved`), which would
 otherwise show "Error displaying widget" once the kernel is gone.
 
 `explore_counterexample(C=3)` is the same kind of explorer for Reddi et al.'s online
 problem (`adamedu.counterexample`): sliders for C, beta2 and the number of steps, Adam's
 and AMSGrad's x_t and average regret, and a readout with their final x and regret.
-Both explorers share `_Sliders`: `set()` validates every value before applying any, the
+`explore_noise(sigma=1.0)` puts a noise-level slider on `noise.race` (lesson 02).
+Every explorer shares `_sliders.Sliders`: `set()` validates every value before applying any, the
 sliders apply theirs the same way, a failing update shows a message instead of a
 traceback, and updates arriving on several kernel threads are serialized and coalesced
 (one redraw at a time, ending on the latest values).
 """
+from adamedu.widgets import _layouts, _run
 from adamedu.widgets.explorer import CHOICES, EPS_RANGE, LR_RANGE, STEPS_RANGE, Explorer, explore
+from adamedu.widgets.noise import SIGMAS, NoiseExplorer, explore_noise
 from adamedu.widgets.online import (
     ONLINE_BETA2,
     ONLINE_C_RANGE,
@@ -41,4 +44,16 @@ from adamedu.widgets.online import (
 
 __all__ = ["explore", "Explorer", "LR_RANGE", "EPS_RANGE", "STEPS_RANGE", "CHOICES",
            "explore_counterexample", "OnlineExplorer", "ONLINE_C_RANGE", "ONLINE_STEPS_RANGE",
-           "ONLINE_STEPS", "ONLINE_BETA2"]
+           "ONLINE_STEPS", "ONLINE_BETA2", "explore_noise", "NoiseExplorer", "SIGMAS",
+           "forget_layouts", "settle"]
+
+
+def forget_layouts() -> None:
+    """Empty the explorers' layout cache (kept per kernel), so that the next explorer is
+    laid out afresh; for tests and for changing matplotlib's settings mid-session."""
+    _layouts.forget()
+
+
+def settle() -> None:
+    """Wait until the explorers' background runs (the look-ahead) are done."""
+    _run._AHEAD.submit(lambda: None).result()

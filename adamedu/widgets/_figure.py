@@ -13,7 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import plots, trajectory
-from adamedu.widgets._sliders import _WIDTH, _laid_out, _png, _rc, _share_mathtext
+from adamedu.widgets import _layouts, _mathtext, _png
+from adamedu.widgets._sliders import WIDTH
 
 LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
@@ -62,11 +63,11 @@ class _PathFigure:
         n = len(runs)
         height = _PANEL_HEIGHT + _LINE_HEIGHT * (n + 0.5)
         strip = _LINE_HEIGHT * (n + 0.5) / height  # a strip under the panels for the summary
-        self.figure = fig = Figure(figsize=(_WIDTH, height), dpi=80)
+        self.figure = fig = Figure(figsize=(WIDTH, height), dpi=80)
         self._layout_rect = (0, strip, 1, 1 - strip)
         self._max_steps = max_steps
         self._canvas = FigureCanvasAgg(fig)
-        _share_mathtext(self._canvas)
+        _mathtext.share(self._canvas)
         w_px, h_px = self._canvas.get_width_height()
         self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * 80))
         image.layout = W.Layout(width=f"{w_px}px", height=f"{self._panel_px}px")
@@ -101,7 +102,7 @@ class _PathFigure:
             self._artists += [path, end, curve, curve_end]
         for a in self._artists:  # an unclipped end mark of the last surface's runs must
             a.set_in_layout(False)  # not squeeze the next surface's layout
-        self._rc = _rc()  # the settings the axes were made with
+        self._rc = _layouts.settings()  # the settings the axes were made with
 
     @property
     def loss_range(self):
@@ -143,7 +144,7 @@ class _PathFigure:
         renderer = self._canvas.get_renderer()
         for a in self._artists + self._texts:
             a.draw(renderer)
-        return _png(np.asarray(self._canvas.buffer_rgba()))
+        return _png.encode(np.asarray(self._canvas.buffer_rgba()))
 
     def _draw_background(self, s, steps):
         """Contours, axes, ticks and labels, kept as an image. The contour panel, the
@@ -178,7 +179,7 @@ class _PathFigure:
         self._bg_key = (s, steps)  # the surface itself, not its id: ids can be reused
 
     def _layout(self):
-        """The panels' positions from constrained layout (kept per kernel: `_laid_out`)."""
+        """The panels' positions from constrained layout (kept per kernel: `_layouts`)."""
         axes = (self._ax_path, self._ax_loss)
 
         def lay_out():
@@ -186,7 +187,7 @@ class _PathFigure:
             self._canvas.draw()
             self.figure.set_layout_engine("none")
             return tuple(a.get_position(original=True).frozen() for a in axes)
-        return _laid_out(self.figure, axes, self._rc, lay_out, self._layout_rect)
+        return _layouts.laid_out(self.figure, axes, self._rc, lay_out, self._layout_rect)
 
     def _style_loss_axes(self, s):
         lx = self._ax_loss
@@ -224,5 +225,5 @@ class _PathFigure:
         for a in self._artists[1 + 4 * k:]:
             a.draw(renderer)
         self._drawn_trajs = tuple(trajs)
-        return _png(np.asarray(self._canvas.buffer_rgba())[:self._panel_px])
+        return _png.encode(np.asarray(self._canvas.buffer_rgba())[:self._panel_px])
 

@@ -13,20 +13,9 @@ import threading
 import numpy as np
 
 from adamedu import optimizers, trajectory
+from adamedu.widgets import _fast
 from adamedu.widgets._figure import inside
-from adamedu.widgets._sliders import _fmt
-
-# Controls in display order, and the optimizers that get each one.
-_ORDER = ("lr", "beta1", "beta2", "alpha", "eps", "momentum", "nesterov", "weight_decay",
-          "bias_correction")
-_ONLY = {"weight_decay": ("adamw",)}
-
-# Default lr: adaptive methods move about lr per step; plain and momentum GD need a
-# step below 2 / curvature, which depends on the surface.
-_ADAPTIVE_LR = 0.1
-_GD_LR = {"quadratic": (0.1, 0.01), "rotated_quadratic": (0.1, 0.01),  # (GD, momentum)
-          "rosenbrock": (0.001, 0.001), "beale": (0.001, 0.001), "saddle": (0.01, 0.001),
-          "himmelblau": (0.01, 0.01)}
+from adamedu.widgets._values import fmt as _fmt
 
 _AHEAD = concurrent.futures.ThreadPoolExecutor(max_workers=1,
                                                thread_name_prefix="adamedu-look-ahead")
@@ -42,15 +31,11 @@ class _Run:
 
     def __init__(self, name, surface_name):
         self.name = name
+        self.spec = optimizers.spec(name)  # its controls and starting lr
         self.defaults = optimizers.make(name).hyperparams
-        self.params = [p for p in _ORDER if p in self.defaults
-                       and name in _ONLY.get(p, (name,))]
+        self.params = list(self.spec.controls)
         self.values = {p: self.defaults[p] for p in self.params}
-        if name in ("sgd", "gd", "momentum", "nesterov"):
-            gd_lr, momentum_lr = _GD_LR.get(surface_name, (0.01, 0.01))
-            self.values["lr"] = gd_lr if name in ("sgd", "gd") else momentum_lr
-        else:
-            self.values["lr"] = _ADAPTIVE_LR
+        self.values["lr"] = self.spec.explore_lr_on.get(surface_name, self.spec.explore_lr)
         self.extras = {}           # other hyperparameters given in code (amsgrad, centered...)
         self.widgets = {}
         self.color = None          # set by the explorer, distinct within one figure
@@ -120,7 +105,7 @@ class _Run:
 
 
 def _run(name, hp, surface, start, steps):
-    return trajectory.run(optimizers.make(name, **hp), surface, start=start, steps=steps)
+    return _fast.run(optimizers.make(name, **hp), surface, start, steps)
 
 
 class _LookAhead:

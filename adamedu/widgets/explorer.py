@@ -8,7 +8,9 @@ import numpy as np
 from adamedu import _check, optimizers, plots, surfaces
 from adamedu.widgets._figure import _PathFigure, divergence_mark
 from adamedu.widgets._run import _Run, readout
-from adamedu.widgets._sliders import _clamp, _fmt, _rate, _Sliders, _whole
+from adamedu.widgets._sliders import Sliders
+from adamedu.widgets._stops import log_grid, next_stop, on_grid, same
+from adamedu.widgets._values import clamp, fmt, rate, whole
 
 __all__ = ["CHOICES", "EPS_RANGE", "LR_RANGE", "STEPS_RANGE", "Explorer", "divergence_mark",
            "explore"]  # divergence_mark: tools/explorer_data.py marks the book's paths with it
@@ -31,6 +33,11 @@ _LEFTOVER_SECONDS = 1.0  # start values from the old surface arrive within this 
 _TOGGLES = ("nesterov", "bias_correction")
 
 
+def _stops(run, p):
+    """The stops of a chosen-values slider (CHOICES, or the optimizer's own `choices`)."""
+    return run.spec.choices.get(p) or CHOICES.get(p, ())
+
+
 def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):
     """Open a slider explorer for `optimizer` (a name for `optimizers.make`, or a list of
     names to compare) on `surface` (a name in `surfaces.SURFACES` or a `Surface`).
@@ -43,53 +50,7 @@ def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **val
     return Explorer(optimizer, surface=surface, steps=steps, start=start, **values)
 
 
-def _log_grid(value, low, high, step):
-    """(min, max) exponents of a log slider with this step whose grid passes through
-    value, as close to [low, high] as the grid allows: a value given in code (lr=0.002)
-    is then a stop, which the browser keeps as it is instead of rounding it to the
-    nearest stop of the standard grid (0.001995)."""
-    lo, hi, e = math.log10(low), math.log10(high), math.log10(value)
-    below = math.floor((e - lo) / step + 1e-9)
-    start = e - below * step
-    if abs(start - lo) < 1e-9:
-        start = lo  # the standard grid
-    return start, start + math.floor((hi - start) / step + 1e-9) * step
-
-
-def _same(a, b):
-    """True if two slider values differ only by the browser's rounding."""
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def _stop(widget, k):
-    """The value of a log slider's k-th stop, as Python computes it."""
-    return 10.0 ** (widget.min + k * widget.step)
-
-
-def _on_grid(widget, value):
-    """A log slider's value from the browser as the exact value of its stop (the browser
-    computes 10**exponent its own way, and may be off in the last digit), so that the
-    same stop always runs the same numbers."""
-    k = round((math.log10(value) - widget.min) / widget.step)
-    stop = _stop(widget, k)
-    return stop if math.isclose(stop, value, rel_tol=1e-9) else value
-
-
-def _next(widget, old, new):
-    """The value one more stop beyond new, in the direction old -> new (None if none)."""
-    if old == new or isinstance(widget, W.Checkbox):
-        return None
-    d = 1 if new > old else -1
-    if isinstance(widget, W.FloatLogSlider):
-        k = round((math.log10(new) - widget.min) / widget.step) + d
-        value = _stop(widget, k)
-        return value if 10.0 ** widget.min <= value <= 10.0 ** widget.max else None
-    options = [v for _, v in widget.options]
-    i = options.index(new) + d if new in options else -1
-    return options[i] if 0 <= i < len(options) else None
-
-
-class Explorer(_Sliders):
+class Explorer(Sliders):
     """Sliders, a figure and a readout for one or several optimizers on a 2-D surface.
 
     Use `explore(...)` to make one. Attributes for code and tests: `widget` (the ipywidgets
@@ -165,7 +126,7 @@ class Explorer(_Sliders):
         wide = W.Layout(width="320px")
         for name, run in self._runs.items():
             for p in run.params:
-                run.widgets[p] = w = self._control(p, run.values[p], style, wide)
+                run.widgets[p] = w = self._control(run, p, run.values[p], style, wide)
                 w.add_class(f"adamedu-{p.replace('_', '-')}")
                 w.observe(self._listener(name, p), names="value")
         surface = W.Dropdown(options=list(self._choices), value=self._surface.name,
@@ -196,17 +157,17 @@ class Explorer(_Sliders):
         self._build_view(controls)
 
     @staticmethod
-    def _control(p, value, style, layout):
+    def _control(run, p, value, style, layout):
         if p in _LOG:
-            low, high = _log_grid(value, *_LOG[p], _LOG_STEP[p])
+            low, high = log_grid(value, *_LOG[p], _LOG_STEP[p])
             return W.FloatLogSlider(value=value, base=10, min=low, max=high,
                                     step=_LOG_STEP[p], description=p, readout_format=".3g",
                                     style=style, layout=layout)
         if p in _TOGGLES:
             return W.Checkbox(value=bool(value), description=p.replace("_", " "),
                               style=style, layout=layout, indent=True)
-        options = sorted(set(CHOICES[p]) | {float(value)})
-        return W.SelectionSlider(options=[(_fmt(v), v) for v in options], value=float(value),
+        options = sorted(set(_stops(run, p)) | {float(value)})
+        return W.SelectionSlider(options=[(fmt(v), v) for v in options], value=float(value),
                                  description=p, style=style, layout=layout)
 
     def _listener(self, name, key):
@@ -214,14 +175,14 @@ class Explorer(_Sliders):
             if name is not None:
                 run = self._runs[name]
                 if key in _LOG:
-                    new = _on_grid(run.widgets[key], new)
-                    if _same(new, run.values[key]):
+                    new = on_grid(run.widgets[key], new)
+                    if same(new, run.values[key]):
                         return None  # the browser's rounding of our value, not a move
-                self._ahead = (run, key, _next(run.widgets[key], run.values[key], new))
+                self._ahead = (run, key, next_stop(run.widgets[key], run.values[key], new))
                 return {name: {key: new}}
             if key in ("x0", "y0"):
                 i = key == "y0"
-                if _same(new, self._start[i]):
+                if same(new, self._start[i]):
                     return None  # the browser's rounding of our value, not a move
                 if self._from_old_surface(i, new):
                     self._show_start()
@@ -279,7 +240,7 @@ class Explorer(_Sliders):
         if "surface" in values:
             plan.append(self._plan_surface(values.pop("surface")))
         if "steps" in values:
-            steps = _whole("steps", values.pop("steps"), *STEPS_RANGE, notes)
+            steps = whole("steps", values.pop("steps"), *STEPS_RANGE, notes)
             plan.append(lambda: setattr(self._steps, "value", steps))
         if "start" in values:
             plan.append(self._plan_start(values.pop("start"), notes))
@@ -327,8 +288,8 @@ class Explorer(_Sliders):
 
         def apply():
             s = self._surface
-            px = _clamp("start x", x, *s.xlim, notes, " of the plotted window")
-            py = _clamp("start y", y, *s.ylim, notes, " of the plotted window")
+            px = clamp("start x", x, *s.xlim, notes, " of the plotted window")
+            py = clamp("start y", y, *s.ylim, notes, " of the plotted window")
             with self._x0.hold_sync(), self._y0.hold_sync():
                 self._x0.value, self._y0.value = px, py
             self._start = (px, py)
@@ -342,8 +303,8 @@ class Explorer(_Sliders):
             if not isinstance(value, (bool, np.bool_, int)) or value not in (0, 1):
                 raise ValueError(f"{p} is on or off: give True or False, got {value!r}")
             value = bool(value)
-        elif p in CHOICES and p in run.params:
-            value = _rate(p, value)
+        elif p in run.params and _stops(run, p):
+            value = rate(p, value)
         else:
             value = _check.number(p, value)
         if p not in run.params:  # a fixed extra such as amsgrad or centered: check it now
@@ -355,21 +316,21 @@ class Explorer(_Sliders):
         if p in _LOG:
             low, high = _LOG[p]
             why = " (the slider is logarithmic: it only takes values > 0)" if value <= 0 else ""
-            value = _clamp(p, value, low, high, notes, why)
+            value = clamp(p, value, low, high, notes, why)
         widget = run.widgets[p]
 
         def apply():
-            if p in CHOICES and value not in [v for _, v in widget.options]:
+            if _stops(run, p) and value not in [v for _, v in widget.options]:
                 options = sorted({v for _, v in widget.options} | {value})
-                widget.options = [(_fmt(v), v) for v in options]
-            grid = _log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
+                widget.options = [(fmt(v), v) for v in options]
+            grid = log_grid(value, *_LOG[p], _LOG_STEP[p]) if p in _LOG else None
             if grid and (abs(grid[0] - widget.min) > 1e-9 or abs(grid[1] - widget.max) > 1e-9):
                 # move the log slider's grid so that it passes through value
                 with widget.hold_sync():  # one message: range and value together
                     widget.min, widget.max = -300, 300
                     widget.value = value
                     widget.min, widget.max = grid
-            elif p not in _LOG or not _same(widget.value, value):
+            elif p not in _LOG or not same(widget.value, value):
                 widget.value = value  # (a log slider showing it already is left alone)
             run.values[p] = value
         return apply

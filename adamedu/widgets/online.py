@@ -8,18 +8,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import _check, counterexample, plots
-from adamedu.widgets._sliders import (
-    _WIDTH,
-    _clamp,
-    _fmt,
-    _laid_out,
-    _png,
-    _rate,
-    _rc,
-    _share_mathtext,
-    _Sliders,
-    _whole,
-)
+from adamedu.widgets import _layouts, _mathtext, _png
+from adamedu.widgets._sliders import WIDTH, Sliders
+from adamedu.widgets._values import clamp, fmt, rate, whole
 
 ONLINE_C_RANGE = (2.5, 20.0)
 ONLINE_STEPS_RANGE = (3, 10000)
@@ -39,7 +30,7 @@ def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
     return OnlineExplorer(C=C, beta2=beta2, steps=steps, lr=lr)
 
 
-class OnlineExplorer(_Sliders):
+class OnlineExplorer(Sliders):
     """Sliders for C, beta2 and the number of steps; the two panels of
     `plots.online_runs` (x_t and the average regret) in one reused figure; a readout
     with each run's final x and average regret. Attributes: `widget`, `png`, `readout`,
@@ -57,7 +48,7 @@ class OnlineExplorer(_Sliders):
                                 step=0.5, description="C", continuous_update=False,
                                 style=style, layout=wide)
         self._beta2 = W.SelectionSlider(options=[("1/(1+C²)", _PAPER)]
-                                        + [(_fmt(b), b) for b in ONLINE_BETA2],
+                                        + [(fmt(b), b) for b in ONLINE_BETA2],
                                         value=_PAPER, description="β₂",
                                         continuous_update=False, style=style, layout=wide)
         self._steps = W.SelectionSlider(options=[(str(n), n) for n in ONLINE_STEPS],
@@ -113,12 +104,12 @@ class OnlineExplorer(_Sliders):
             if key == "C":
                 C = _check.number("C", value)
                 counterexample.check_problem(C)  # C > 2, or a ValueError that says why
-                C = _clamp("C", C, *ONLINE_C_RANGE, notes)
+                C = clamp("C", C, *ONLINE_C_RANGE, notes)
                 plan.append(lambda C=C: setattr(self._C, "value", C))
             elif key == "beta2":
                 plan.append(self._plan_beta2(value))
             elif key == "steps":
-                steps = _whole("steps", value, *ONLINE_STEPS_RANGE, notes)
+                steps = whole("steps", value, *ONLINE_STEPS_RANGE, notes)
                 plan.append(lambda steps=steps: self._select(self._steps, steps, str))
             else:
                 raise ValueError(f"unknown setting {key!r}: the explorer takes C, beta2, steps")
@@ -126,8 +117,8 @@ class OnlineExplorer(_Sliders):
 
     def _plan_beta2(self, value):
         if value is not None:
-            value = _rate("beta2", value)
-        return lambda: self._select(self._beta2, _PAPER if value is None else value, _fmt)
+            value = rate("beta2", value)
+        return lambda: self._select(self._beta2, _PAPER if value is None else value, fmt)
 
     def _refresh(self):
         v = self.values
@@ -144,10 +135,10 @@ class OnlineExplorer(_Sliders):
         regret panel's top): the lines and the title are animated, blitted onto that
         background. The live legends name the runs; the still picture's legends also
         carry each run's final x and average regret."""
-        self.figure = Figure(figsize=(_WIDTH, 3.0), dpi=80, layout="constrained")
+        self.figure = Figure(figsize=(WIDTH, 3.0), dpi=80, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
-        _share_mathtext(self._canvas)
-        self._rc = _rc()  # the settings the axes are made with
+        _mathtext.share(self._canvas)
+        self._rc = _layouts.settings()  # the settings the axes are made with
         self._layout = self.figure.get_layout_engine()
         self.figure.set_layout_engine("none")  # laid out again only when limits change
         self._bg_key = None
@@ -194,7 +185,7 @@ class OnlineExplorer(_Sliders):
 
     def _lay_out(self):
         """Place the panels and the title by constrained layout (kept per kernel:
-        `_laid_out`; the title's text varies with C, its height seldom)."""
+        `_layouts`; the title's text varies with C, its height seldom)."""
         axes = (self._ax_x, self._ax_regret)
         title_height = self._canvas.get_renderer().get_text_width_height_descent(
             self._title.get_text(), self._title.get_fontproperties(), False)[1:]
@@ -203,7 +194,7 @@ class OnlineExplorer(_Sliders):
             self._layout.execute(self.figure)
             return (tuple(a.get_position(original=True).frozen() for a in axes),
                     self._title.get_position(), self._title.get_verticalalignment())
-        positions, title_xy, title_va = _laid_out(self.figure, axes, self._rc, lay_out,
+        positions, title_xy, title_va = _layouts.laid_out(self.figure, axes, self._rc, lay_out,
                                                   title_height)
         for a, position in zip(axes, positions):
             a.set_position(position)
@@ -227,7 +218,7 @@ class OnlineExplorer(_Sliders):
         renderer = self._canvas.get_renderer()
         for a in self._animated:
             a.draw(renderer)
-        return _png(np.asarray(self._canvas.buffer_rgba())[self._top_px:])
+        return _png.encode(np.asarray(self._canvas.buffer_rgba())[self._top_px:])
 
     def still_png(self):
         """The current figure with each run's final x and average regret in the legends."""
@@ -242,7 +233,7 @@ class OnlineExplorer(_Sliders):
                 a.set_animated(False)
             try:
                 self._canvas.draw()
-                return _png(np.asarray(self._canvas.buffer_rgba()))
+                return _png.encode(np.asarray(self._canvas.buffer_rgba()))
             finally:
                 for a in self._animated + [self._title]:
                     a.set_animated(True)

@@ -2,11 +2,13 @@
 
     python tests/browser/lab_server.py FOLDER      # serves FOLDER, prints the URL, Ctrl-C stops
 
-The server runs with the course's own configuration (jupyter_config/, as the README's
-launch command does: widget views give way to still pictures on save, no news or update
-prompts) and gets a random token, a free port and its own config, settings, workspace
-and runtime folders (in a temporary directory), so it neither reads nor changes the
-user's JupyterLab setup; announcements and update checks are off, so it never goes online.
+The server runs with the README's launch configuration (jupyter_config/; what the course
+needs from Jupyter, widget views giving way to still pictures on save and no news or
+update prompts, is installed into the environment by requirements.txt) and gets a random
+token, a free port and its own config, settings, workspace and runtime folders (in a
+temporary directory), so it neither reads nor changes the user's JupyterLab setup;
+announcements and update checks are off, so it never goes online. `plain=True` starts a
+plain `jupyter lab` instead (tests/browser/test_plain_lab.py).
 """
 import json
 import os
@@ -37,7 +39,12 @@ def free_port():
 class LabServer:
     """`with LabServer(folder) as lab: page.goto(lab.url("x.ipynb"))`."""
 
-    def __init__(self, root, startup_timeout=90):
+    def __init__(self, root, startup_timeout=90, plain=False):
+        """plain=True: a plain `jupyter lab` started in `root` (no --config, no settings of
+        ours, a fresh HOME and Jupyter folders), as Binder or a learner launches it; what
+        it does beyond Jupyter's defaults comes from what requirements.txt installed into
+        the environment. Only `expose_app_in_browser` is added, for the test to drive it."""
+        self.plain = plain
         self.root = Path(root).resolve()
         self.startup_timeout = startup_timeout
         self.port = free_port()
@@ -53,16 +60,23 @@ class LabServer:
         home = Path(self._home.name)
         config = home / "config"
         config.mkdir()
-        for name in ("jupyter_server_config.json", "jupyter_lab_config.json"):
-            (config / name).write_text(json.dumps(LAB_CONFIG))
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config),
                "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "PYTHONUNBUFFERED": "1"}
-        cmd = [sys.executable, "-m", "jupyterlab", f"--config={COURSE_CONFIG}",
-               "--LabApp.expose_app_in_browser=True", "--ip=127.0.0.1", f"--port={self.port}",
-               "--port-retries=0", "--allow-root", "--no-browser",
-               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-               f"--LabApp.user_settings_dir={home / 'settings'}",
-               f"--LabApp.workspaces_dir={home / 'workspaces'}"]
+        cmd = [sys.executable, "-m", "jupyterlab", "--LabApp.expose_app_in_browser=True",
+               "--ip=127.0.0.1", f"--port={self.port}", "--port-retries=0", "--allow-root",
+               "--no-browser", f"--IdentityProvider.token={self.token}"]
+        if self.plain:
+            (home / "home").mkdir()
+            env.update(HOME=str(home / "home"), JUPYTER_DATA_DIR=str(home / "data"),
+                       IPYTHONDIR=str(home / "ipython"))
+            env.pop("JUPYTER_PATH", None)
+            env.pop("JUPYTER_CONFIG_PATH", None)
+        else:
+            for name in ("jupyter_server_config.json", "jupyter_lab_config.json"):
+                (config / name).write_text(json.dumps(LAB_CONFIG))
+            cmd += [f"--config={COURSE_CONFIG}", f"--ServerApp.root_dir={self.root}",
+                    f"--LabApp.user_settings_dir={home / 'settings'}",
+                    f"--LabApp.workspaces_dir={home / 'workspaces'}"]
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)

@@ -16,11 +16,15 @@ check cell, `monkeypatch` patched the checking module in its own process.
 """
 import copy
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from adamedu.course.results import display_name  # noqa: E402
+
 PERFECT = 10
 DAEMON_MARK = "adamedu-corpus-daemon"     # in the command line of the daemon it starts
 DAEMON_DELAY = 2.0                         # seconds before the daemon writes
@@ -42,6 +46,10 @@ class Targets:
     canary: str = ""        # a file outside every temporary folder
     gradebook: str = ""     # the gradebook being written
     sandboxed: bool = True  # False: leave out the attacks only a sandbox can stop
+    solutions: str = str(ROOT / "solutions")   # what a submission must not read
+    memory_mb: int = 0      # the cap across all of a submission's processes (0: none)
+    tmp_mib: int = 0        # the sizes of its /tmp and /dev/shm (0: not sized)
+    shm_mib: int = 0
 
 
 def _load(name):
@@ -53,6 +61,15 @@ def _set(nb, cid, source):
     for cell in nb["cells"]:
         if cell.get("id") == cid:
             cell["source"] = source
+            return nb
+    raise KeyError(cid)
+
+
+def _prepend(nb, cid, code):
+    """Put code before the source of the cell with id cid."""
+    for cell in nb["cells"]:
+        if cell.get("id") == cid:
+            cell["source"] = code + "".join(cell["source"])
             return nb
     raise KeyError(cid)
 
@@ -194,7 +211,135 @@ def corpus(targets=None):
         Expect(True, 5, ("tune_momentum 0/5: diverged",)))
     c.update(found_as_the_notebook_runs(ex05))
     c.update(flagged(ex05))
+    c.update(hostile(ex05, t))
     return c
+
+
+def hostile(ex05, t):
+    """Attacks on the grader itself (issue 26): each is contained, its neighbours unharmed."""
+    c = {}
+    if t.sandboxed:  # every escape a root grader's sandbox once allowed: all must fail
+        esc = copy.deepcopy(ex05)
+        for cid, code in zip(("answer-m_hat_first", "answer-constant_g_step",
+                              "answer-no_bias_first_step"), escape(t)):
+            _prepend(esc, cid, code)
+        c["escape_ex05.ipynb"] = (esc, Expect(True, PERFECT))
+    c["fake_results_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step", FORGE + _adam(
+            ADAM_BODY + f"    return {STEP}, m, v, t\n")),
+        Expect(True, 1, ("adam_step 0/6: case 1 of 6: raised \\x1b[2J" + "A" * 50,
+                         "no result recorded")))
+    c["unicode_error_ex05.ipynb"] = (
+        _set(copy.deepcopy(ex05), "answer-adam_step",
+             _adam("    raise ValueError('\\udcff\\x1b]0;owned\\x07')\n")),
+        Expect(True, 4, ("raised ValueError: \\xff\\x1b]0;owned\\x07",)))
+    for name in ("j\udcf6rg_ex05_adam.ipynb", "esc\x1b[2J_ex05_adam.ipynb",
+                 "ren\u00e9_ex05.ipynb", "rene\u0301_ex05.ipynb"):
+        c[name] = (_load("ex05_adam"), Expect(True, PERFECT))
+    c["linked_ex05.ipynb"] = (Link(VICTIM), Expect(False, None, ("a symbolic link",)))
+    c["fifo_ex05.ipynb"] = (Fifo(), Expect(False, None, ("a FIFO, not a regular file",)))
+    many = copy.deepcopy(ex05)
+    cell = next(x for x in many["cells"] if x.get("id") == "answer-m_hat_first")
+    many["cells"] += [dict(cell, id=f"copy{i}", source="M_HAT_FIRST = 1\n")
+                      for i in range(100_000)]
+    c["many_cells_ex05.ipynb"] = (many, Expect(False, None, ("more than the 2000",)))
+    c["many_answer_cells_ex05.ipynb"] = (dict(many, cells=many["cells"][:100]), Expect(
+        False, None, ("cells for the answer m_hat_first, more than the 50",)))
+    return c
+
+
+class Link(str):
+    """A symbolic link to another submission (its name)."""
+
+
+class Fifo:
+    """A named pipe where a notebook should be."""
+
+
+# Patches json.dump, which the harness uses in the kernel, to forge the raw results: 18 MB
+# of reasons with terminal escapes for adam_step, a link to a file of the host and a FIFO
+# in place of two others. Only this submission's score may suffer.
+FORGE = """import json as _json, os as _os
+_dump = _json.dump
+def _forged(obj, f, *a, **k):
+    name = _os.path.basename(f.name)
+    if name.startswith('adam_step'):
+        f.write(_json.dumps({'results': [{'error': '\\x1b[2J' + 'A' * 3_000_000}] * 6}))
+    elif name.startswith('m_hat_first'):
+        _os.remove(f.name)
+        _os.symlink('/etc/passwd', f.name)
+    elif name.startswith('no_bias'):
+        _os.remove(f.name)
+        _os.mkfifo(f.name)
+    else:
+        _dump(obj, f, *a, **k)
+_json.dump = _forged
+"""
+
+
+def escape(t):
+    """Three cells' worth of ways out (as root, these once worked): each raises, naming what
+    worked, or lets the cell go on to define its right value. 1: privileges, mounts, files,
+    network; 2: /tmp and /dev/shm beyond their size; 3: memory beyond the cap (several
+    processes)."""
+    head = ("import ctypes, mmap, os, socket, time\n_libc = ctypes.CDLL(None, use_errno=True)\n"
+            "_worked = []\n"
+            "def _try(name, f):\n"
+            "    try:\n"
+            "        if f() is not False:\n"
+            "            _worked.append(name)\n"
+            "    except OSError:\n"
+            "        pass\n")
+    tail = "if _worked:\n    raise RuntimeError('escaped: ' + ', '.join(_worked))\n"
+    privileges = f"""_status = open('/proc/self/status').read()
+if os.getuid() == 0:
+    _worked.append('root')
+if int(_status.split('CapEff:')[1].split()[0], 16):
+    _worked.append('capabilities')
+_try('unmount /tmp', lambda: _libc.umount2(b'/tmp', 2) == 0)
+_try('remount /', lambda: _libc.mount(None, b'/', None, 32 | 4096, None) == 0)
+_try('core_pattern', lambda: open('/proc/sys/kernel/core_pattern', 'a'))
+_try('/etc/shadow', lambda: open('/etc/shadow').read())
+_try('solutions', lambda: os.listdir({t.solutions!r}))
+_try('gradebook', lambda: os.listdir({os.path.dirname(t.gradebook)!r}))
+_try('another submission', lambda: open({t.victim!r}).read())
+_try('write outside', lambda: open({t.canary!r}, 'w').write('escaped'))
+_try('network', lambda: socket.create_connection(('192.0.2.1', 80), timeout=1))
+"""
+    disk = f"""def _fill(folder, cap):
+    n, chunk, i = 0, b'x' * 2**20, 0
+    for i in range(2 * cap // 32 + 2):
+        try:
+            with open(os.path.join(folder, f'fill{{i}}'), 'wb', buffering=0) as f:
+                for _ in range(32):
+                    f.write(chunk)
+                    n += 1
+        except OSError:
+            break
+    for j in range(i + 1):
+        os.remove(os.path.join(folder, f'fill{{j}}'))
+    return n
+if {t.tmp_mib}:
+    _try('a larger /tmp', lambda: _fill(os.environ['HOME'], {t.tmp_mib}) > {t.tmp_mib})
+    _try('a larger /dev/shm', lambda: _fill('/dev/shm', {t.shm_mib}) > {t.shm_mib})
+"""
+    memory = f"""if {t.memory_mb}:
+    _pids = []
+    for _ in range(5):
+        _pid = os.fork()
+        if _pid == 0:
+            try:
+                _held = mmap.mmap(-1, {t.memory_mb} // 4 * 2**20, flags=mmap.MAP_PRIVATE
+                                  | mmap.MAP_ANONYMOUS | mmap.MAP_POPULATE)
+                time.sleep(1)  # all five at once
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+        _pids.append(_pid)
+    _lived = sum(os.waitpid(p, 0)[1] == 0 for p in _pids)
+    _try('more memory', lambda: _lived == 5)
+"""
+    return [head + part + tail for part in (privileges, disk, memory)]
 
 
 def found_as_the_notebook_runs(ex05):
@@ -306,8 +451,8 @@ def daemon(t):
 
 
 def planted(t):
-    """Plant modules where a worker started from this folder would import them, then kill
-    the worker so that it is started again."""
+    """Plant modules where a worker started from this folder would import them, write a
+    reason to the worker's stderr, then kill the worker so that it is started again."""
     payload = f"open({t.canary!r}, 'w').write('hijacked')\n"
     return ("import os, signal\n"
             "for _d in ('.', '..'):\n"
@@ -319,6 +464,10 @@ def planted(t):
             f"            open(os.path.join(_d, _f), 'w').write({payload!r})\n"
             "        except OSError:\n"
             "            pass\n"
+            "try:  # a forged reason on the worker's stderr, with terminal escapes\n"
+            "    open(f'/proc/{os.getppid()}/fd/2', 'w').write('\\x1b]0;FORGED\\x07 FORGED\\n')\n"
+            "except OSError:\n"
+            "    pass\n"
             "os.kill(os.getppid(), signal.SIGKILL)\n")
 
 
@@ -349,9 +498,14 @@ def build(dest, targets=None, only=None):
     for name, (content, expect) in corpus(targets).items():
         if only is not None and name not in only:
             continue
-        data = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
-        (dest / name).write_bytes(data)
-        expected[name] = expect
+        if isinstance(content, Link):
+            (dest / name).symlink_to(content)
+        elif isinstance(content, Fifo):
+            os.mkfifo(dest / name)
+        else:
+            data = content if isinstance(content, bytes) else json.dumps(content).encode()
+            (dest / name).write_bytes(data)
+        expected[display_name(name)] = expect
     return expected
 
 

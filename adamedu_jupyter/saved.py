@@ -11,9 +11,13 @@ instead of the picture beside it.
 it (the explorers' still PNG, a quiz's HTML), so the notebook shows that when reopened,
 and the view of a plain widget whose model is not in the saved state (its text stays).
 Views whose model the saved state holds are kept, and so is that state; without any
-view left, the state is dropped. `tools/execute_notebooks.py` applies it to every
-committed notebook, and the course's Jupyter configuration (jupyter_config/) to every
-save made in JupyterLab. It has no dependencies, so Jupyter's server can load it alone.
+view left, the state is dropped. A still picture that replaces a view is followed by a
+one-line note (`STILL_NOTE`): running the cell brings the sliders back.
+`tools/execute_notebooks.py` applies it to every committed notebook, and this package's
+server extension (`adamedu_jupyter`, enabled by the configuration `pip install` puts into
+the environment) to every save made in JupyterLab. It imports nothing from the course, so
+Jupyter's server loads it alone; `tools/build_site.py` takes `WIDGET_VIEW`,
+`WIDGET_STATE` and `is_still_note` from here.
 """
 
 import json
@@ -22,6 +26,20 @@ import re
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 PLAIN = ("text/plain",)
+NOTE_TEXT = "A still picture of the explorer: run this cell to bring back its sliders."
+# the note's output carries this in its metadata, so that tools can find it
+NOTE_KEY = "adamedu_still_note"
+
+
+def still_note():
+    """The output placed after an explorer's still picture when its view is dropped."""
+    return {"output_type": "display_data", "metadata": {NOTE_KEY: True},
+            "data": {"text/markdown": f"*{NOTE_TEXT}*", "text/plain": NOTE_TEXT}}
+
+
+def is_still_note(output):
+    """Whether an output (a dict or nbformat node) is the note `keep_stills` adds."""
+    return bool(output.get("metadata", {}).get(NOTE_KEY))
 
 
 def saved_models(nb):
@@ -32,10 +50,15 @@ def saved_models(nb):
 
 def keep_stills(nb):
     """Drop widget views that would not display from a notebook (a dict in nbformat 4's
-    JSON form, changed in place); returns how many views were dropped."""
+    JSON form, or an nbformat node, changed in place), with a note after each still
+    picture left in their place; returns how many views were dropped."""
     models, dropped, left = saved_models(nb), 0, 0
     for cell in nb.get("cells", []):
-        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            outputs.append(out)
             data = out.get("data", {})
             if WIDGET_VIEW not in data:
                 continue
@@ -43,8 +66,12 @@ def keep_stills(nb):
             if fallback or data[WIDGET_VIEW].get("model_id") not in models:
                 del data[WIDGET_VIEW]
                 dropped += 1
+                if "image/png" in data:  # an explorer: say how to get the sliders back
+                    outputs.append(still_note())
             else:
                 left += 1
+        if len(outputs) != len(cell.get("outputs", [])):
+            cell["outputs"] = outputs
     if not left:
         nb.get("metadata", {}).pop("widgets", None)
     elif models:
