@@ -1,6 +1,14 @@
 """Wall time of grading a folder of submissions with the autograder.
 
     python benchmarks/grade_folder.py [--count 20] [--jobs 2]
+    python benchmarks/grade_folder.py --count 200 --baseline /var/tmp/grade-base [--rounds 4]
+
+With --baseline DIR (a copy of an older version, outside /tmp, where graders before issue
+26 cannot run: ``git archive aa89775 adamedu exercises solutions | tar -x -C DIR``), the
+same folder is graded by both versions with the sandbox (``--sandbox require``), in ROUNDS
+parts taken in turn (older, newer, then newer, older, ...) so that a change in the
+machine's load falls on both; it prints each version's total and the change (the goal of
+issue 26: at most +20 %).
 
 Builds COUNT submissions in a temporary folder, cycling through the six exercise notebooks
 (two of every three complete, the third untouched or half done, as in a real class), grades
@@ -20,6 +28,7 @@ submission without the sandbox, 2.28 -> 1.43 s with it (wall times that busy var
 """
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -31,9 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build(folder, count):
+def build(folder, count, start=0):
     names = sorted(p.stem for p in (ROOT / "solutions").glob("ex*.ipynb"))
-    for i in range(count):
+    for i in range(start, start + count):
         name = names[i % len(names)]
         source = "solutions" if i % 3 != 2 else "exercises"
         nb = json.loads((ROOT / source / f"{name}.ipynb").read_text(encoding="utf-8"))
@@ -45,15 +54,16 @@ def _children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def grade(folder, out, jobs, mode):
-    """(seconds, CPU seconds, records, exit code) of one grader run."""
+def grade(folder, out, jobs, mode, code=ROOT):
+    """(seconds, CPU seconds, records, exit code) of one grader run of the version in code."""
     start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run([sys.executable, "-m", "adamedu.course.grade", str(folder),
                            "-j", str(jobs), "--sandbox", mode,
-                           "--exercises", str(ROOT / "exercises"),
+                           "--exercises", str(Path(code) / "exercises"),
                            "--out", str(out / f"gradebook-{mode}.csv"),
                            "--json", str(out / f"grades-{mode}.json")],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, cwd=code,
+                          env=dict(os.environ, PYTHONPATH=str(code)))
     seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
     try:
         records = json.loads((out / f"grades-{mode}.json").read_text(encoding="utf-8"))["records"]
@@ -62,11 +72,41 @@ def grade(folder, out, jobs, mode):
     return seconds, cpu, records, proc.returncode
 
 
+def compare(opts):
+    """Grade one folder with the baseline and with this version, in turns; print both."""
+    versions = {"baseline": Path(opts.baseline).resolve(), "this version": ROOT}
+    totals, graded = dict.fromkeys(versions, 0.0), dict.fromkeys(versions, 0)
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+        for r in range(opts.rounds):
+            folder = Path(tmp) / f"part{r}"
+            folder.mkdir()
+            build(folder, opts.count // opts.rounds, start=r * (opts.count // opts.rounds))
+            order = list(versions) if r % 2 == 0 else list(reversed(versions))
+            for name in order:
+                out = Path(tmp) / f"out-{r}-{name.replace(' ', '_')}"
+                out.mkdir()
+                seconds, _, records, _ = grade(folder, out, opts.jobs, "require",
+                                               versions[name])
+                totals[name] += seconds
+                graded[name] += sum(r["graded"] for r in records)
+                print(f"round {r + 1}/{opts.rounds}, {name}: {seconds:.1f} s", flush=True)
+    n = opts.count // opts.rounds * opts.rounds
+    for name, seconds in totals.items():
+        print(f"{name:13s}: {n} submissions (graded {graded[name]}) with -j {opts.jobs} in "
+              f"{seconds:.1f} s ({seconds / n:.2f} s per submission)")
+    change = 100 * (totals["this version"] / totals["baseline"] - 1)
+    print(f"change: {change:+.0f} % (goal: at most +20 %)")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--count", type=int, default=20)
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--baseline", metavar="DIR", help="compare with the version in DIR")
+    p.add_argument("--rounds", type=int, default=4, help="parts graded in turns (--baseline)")
     opts = p.parse_args()
+    if opts.baseline:
+        return compare(opts)
     modes = ["off"] + (["require"] if shutil.which("bwrap") else [])
     times = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -44,8 +44,12 @@ def test_exercise_notebooks_are_student_ready(path):
         assert cell["metadata"]["deletable"] is False
         if cell["id"].startswith("answer-"):
             assert "NotImplementedError(" in text or "= ...  # replace ... with" in text
+        elif cell["id"].startswith("show-"):   # a judgement task's figure: not replayed
+            assert "editable" not in cell["metadata"] and "answer" not in text
         else:
             assert cell["metadata"]["editable"] is False
+        if cell["id"].startswith("check-"):
+            assert text == f"check.{cell['id'][len('check-'):]}()"
 
 
 def test_assign_is_deterministic():
@@ -75,6 +79,21 @@ def test_a_solution_missing_an_answer_cell_is_refused():
     nb = nbformat.read(ROOT / "solutions" / "ex05_adam.ipynb", as_version=4)
     nb.cells = [c for c in nb.cells if c.id != "answer-adam_step"]
     with pytest.raises(assign.AssignError, match="no answer cell for answer-adam_step"):
+        assign.build(nb)
+
+
+@pytest.mark.parametrize("cid, old, new, message", [
+    ("check-adam_step", "check.adam_step()", "check.adam_step(adam_step)",
+     "must read 'check.adam_step\\(\\)'"),
+    ("task-adam_step", "*(6 points)*", "*(5 points)*", "says 5 points, adam_step is worth 6"),
+    ("intro", "**10 points**", "**12 points**", "says 12 points, the answers add up to 10"),
+])
+def test_checks_and_stated_points_must_be_the_catalogues(cid, old, new, message):
+    nb = nbformat.read(ROOT / "solutions" / "ex05_adam.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.id == cid)
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new)
+    with pytest.raises(assign.AssignError, match=message):
         assign.build(nb)
 
 

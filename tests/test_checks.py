@@ -3,7 +3,6 @@
 Each wrong answer below is a slip students make; its check must print the first failing
 case with the hint that names that slip, and a right answer must print ✓.
 """
-import inspect
 import math
 
 import numpy as np
@@ -55,6 +54,11 @@ def _momentum(theta, grad, buf, lr, momentum, *, form):
     return theta - lr * buf, buf
 
 
+@pytest.fixture(autouse=True)
+def _first_rung():
+    check.reset_hints()
+
+
 def _check_output(capsys, name, answer):
     getattr(check, name)(answer)
     return capsys.readouterr().out
@@ -62,11 +66,11 @@ def _check_output(capsys, name, answer):
 
 @pytest.mark.parametrize("name, answer, expected", [
     ("adam_step", lambda *a, **k: _adam(*a, **k, t_late=True),
-     "t must be incremented before the bias correction"),
+     "t counts the steps taken"),
     ("adam_step", lambda *a, **k: _adam(*a, **k, t_late=True, scalar_t=True),
-     "t must be incremented before the bias correction"),
+     "t counts the steps taken"),
     ("adam_step", lambda *a, **k: _adam(*a, **k, eps_inside=True),
-     "eps belongs outside the square root"),
+     "compare where eps enters your denominator"),
     ("adam_step", lambda *a, **k: _adam(*a, **k, bias=False), "no bias correction"),
     ("adam_step", lambda *a, **k: _adam(*a, **k, fixed_betas=True),
      "use the arguments beta1 and beta2"),
@@ -74,7 +78,7 @@ def _check_output(capsys, name, answer):
      "changed its input m in place"),
     ("adam_step", lambda *a, **k: _adam(*a, **k, flat=True),
      "theta has shape (6,), expected (2, 3)"),
-    ("amsgrad_step", _amsgrad_max_of_v_hat, "take the max over the raw v"),
+    ("amsgrad_step", _amsgrad_max_of_v_hat, "take the maximum over the raw v"),
     ("momentum_step", lambda *a: _momentum(*a, form="damped"), "torch's heavy ball adds the whole"),
     ("momentum_step", lambda *a: _momentum(*a, form="velocity"), "this is the velocity form"),
     ("momentum_step", lambda *a: _momentum(*a, form="no first step"),
@@ -91,7 +95,7 @@ def test_a_typical_mistake_gets_its_hint(capsys, name, answer, expected):
     ("m_hat_first", 0.2, "that is m"),
     ("constant_g_step", 0.05, "scaling g scales m_hat and sqrt(v_hat) alike"),
     ("accumulator", 7, "squared gradients, not the gradients themselves"),
-    ("adamw_shrink", 0.99, "the factor is not 1 - weight_decay"),
+    ("adamw_shrink", 0.99, "torch scales the decay by lr"),
     ("no_bias_first_step", 3.2, "close, but not within 0.1%"),
     ("no_bias_first_step", "3.16", "answer with a number; got str"),
     ("rate_can_grow", 1, "answer True or False; got int"),
@@ -124,6 +128,35 @@ def test_tune_momentum_is_solved_by_lesson_1s_tuned_heavy_ball(capsys):
 
 
 def test_there_is_one_check_per_answer_named_after_it():
-    checks = {name for name, f in vars(check).items() if inspect.isfunction(f)
-              and f.__module__ == check.__name__ and not name.startswith("_")}
-    assert checks == {a.name for a in answers.ANSWERS}
+    for a in answers.ANSWERS:
+        f = getattr(check, a.name)
+        assert callable(f) and f.__name__ == a.name and a.lookup in f.__doc__
+    assert set(check.__all__) >= {a.name for a in answers.ANSWERS}
+
+
+def test_a_check_looks_the_answer_up_itself_and_survives_a_rename(capsys):
+    """check.adam_step() reads adam_step from the notebook's namespace (here: this
+    module's globals, as IPython's are a cell's); a missing name prints a hint, no error."""
+    namespace = {"check": check, "adam_step": _adam}
+    exec("check.adam_step()", namespace)
+    assert capsys.readouterr().out.startswith("✓ adam_step: all 6 cases")
+    namespace = {"check": check, "my_adam": _adam}
+    exec("check.adam_step()\ncheck.m_hat_first()\nprint('Run All goes on')", namespace)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("✗ adam_step: adam_step is not defined. Hint: run the answer")
+    assert out[1].startswith("✗ m_hat_first: M_HAT_FIRST is not defined")
+    assert out[2] == "Run All goes on"
+
+
+def test_the_same_mistake_again_gets_a_narrower_hint(capsys):
+    eps_inside = lambda *a, **k: _adam(*a, **k, eps_inside=True)  # noqa: E731
+    first, again, third = (_check_output(capsys, "adam_step", eps_inside) for _ in range(3))
+    ladder = answers.MISTAKES["eps_inside_root"].hints
+    assert first.rstrip().endswith(f"Hint: {ladder[0]}")
+    assert again.rstrip().endswith(f"The same mistake again; a closer hint: {ladder[1]}")
+    assert third == again
+    # another mistake starts on its own first rung
+    out = _check_output(capsys, "adam_step", lambda *a, **k: _adam(*a, **k, bias=False))
+    assert out.rstrip().endswith(f"Hint: {answers.MISTAKES['no_bias_correction'].hints[0]}")
+    check.reset_hints()
+    assert _check_output(capsys, "adam_step", eps_inside) == first

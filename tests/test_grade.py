@@ -4,7 +4,11 @@ The whole corpus is graded ONCE per session (-j 2, short timeouts, in the sandbo
 bubblewrap works here); each test reads the records. A second, small batch runs the
 attacks without the sandbox (the fallback must still end every process); it mostly waits
 on a timeout, so it is graded in a subprocess while the first batch runs. A third is
-killed mid-run and resumed. The unit tests at the bottom need no kernel.
+killed mid-run and resumed; a fourth runs from a venv and a checkout under /tmp, holds its
+gradebook against a second grader and ends on SIGTERM. The corpus holds the attacks of
+issue 26 among honest neighbours (an escape as root, forged results, names and messages
+that are not UTF-8, links, FIFOs, huge notebooks). The unit tests at the bottom need no
+kernel.
 
 The short timeouts fit: a perfect submission's slowest cell takes 0.4 s (huge_output's
 30 MB print) on a loaded 2-core machine, against --cell-timeout 3; a busy loop stops at
@@ -121,10 +125,8 @@ def workspace():
 
 def _targets(base, subs, out):
     (base / "canary.txt").write_text("untouched", encoding="utf-8")
-    box = sandbox.Sandbox("auto")
     return corpus.Targets(victim=str(subs / corpus.VICTIM), canary=str(base / "canary.txt"),
                           gradebook=str(out / "gradebook.csv"), sandboxed=BWRAP is not None,
-                          memory_mb=2048 if BWRAP and "memory" in box.cgroups else 0,
                           tmp_mib=sandbox.TMPFS_BYTES // 2**20 if BWRAP else 0,
                           shm_mib=sandbox.SHM_BYTES // 2**20 if BWRAP else 0)
 
@@ -481,7 +483,7 @@ def test_a_killed_run_keeps_its_rows_and_resume_grades_the_rest(tmp_path):
     kept = gradebook.load_records(out=out / "g.csv")
     assert 1 <= len(kept) < 3
     code, err = _grade([*args, "--resume", "-j", "2"])
-    assert code == 0  # a graded zero (c: untouched) is still graded
+    assert code == 0, err  # a graded zero (c: untouched) is still graded
     assert f"resuming: {len(kept)} already graded, {3 - len(kept)} to grade" in err
     final = gradebook.load_records(out=out / "g.csv")
     assert sorted(r["file"] for r in final) == names
@@ -712,7 +714,7 @@ def test_call_answer_records_what_the_scorer_judges(tmp_path):
     raw = json.loads((tmp_path / "r.json").read_text())["results"]
     for case, r in zip(cases, raw, strict=True):
         outcome = {"value": harness.decode(r["value"]), "mutated": []}
-        assert judge.judge(answer, case, outcome) is None
+        assert judge.judge(answer, case, outcome).passed
     harness.call_answer({}, dict(spec, kind="value", lookup="X"))
     assert json.loads((tmp_path / "r.json").read_text()) == {"results": {"missing": True}}
 

@@ -1,14 +1,21 @@
 """Hints teach the idea without handing over the answer, and name known mistakes by id.
 
+A function answer's hints form a ladder (the idea and the lesson section first, narrower
+on a repeat); no rung, no stub message and no other hint of its notebook contains a line
+or a longer expression of the solution (normalised: spaces and `np.` removed).
+
 A value question's hints (the general one and those for recognised wrong values) may
 explain what m_hat corrects or why the step does not grow with |g|, but must not contain
 the expected value, nor arithmetic that produces it: every numeric sub-expression of every
 hint is evaluated and compared with the answer.
 """
 import ast
+import json
 import math
 import operator
 import re
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +24,7 @@ from adamedu.course import answers, check, judge
 
 VALUES = [a for a in answers.ANSWERS if a.kind == "value" and not isinstance(a.expected, bool)]
 FUNCTIONS = [a for a in answers.ANSWERS if a.kind == "function"]
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
 _TOKEN = re.compile(r"\s*((?<![A-Za-z_\d])\d+(?:\.\d*)?(?:e-?\d+)?|\.\d+|\*\*|[-+*/()]"
                     r"|(?:np\.|math\.)?sqrt)")
@@ -74,11 +82,11 @@ def test_the_sub_expression_finder_catches_the_old_give_aways():
 
 def _hints(answer):
     """Every text a student can get back for a wrong value: the judge's own words."""
-    texts = [answer.hint] + [hint for _, hint in answer.wrong]
+    texts = [answer.hint] + [h for _, m in answer.wrong for h in m.hints]
     for wrong, _ in answer.wrong:
-        texts.append(judge.judge(answer, {}, judge.outcome_of(wrong)))
+        texts.append(judge.judge(answer, {}, judge.outcome_of(wrong)).reason())
     for factor in (0.5, 0.97, 1.03, 2.0, -1.0):  # unrecognised, near-miss and far-off values
-        texts.append(judge.judge(answer, {}, judge.outcome_of(answer.expected * factor)))
+        texts.append(judge.judge(answer, {}, judge.outcome_of(answer.expected * factor)).reason())
     return texts
 
 
@@ -94,19 +102,16 @@ def test_no_hint_hands_over_the_value(answer):
 @pytest.mark.parametrize("answer", [a for a in answers.ANSWERS if a.kind == "value"],
                          ids=lambda a: a.name)
 def test_every_recognised_wrong_value_is_a_known_mistake(answer):
-    for wrong, hint in answer.wrong:
-        reason = judge.judge(answer, {}, judge.outcome_of(wrong))
-        assert reason.endswith(hint)
-        assert judge.mistake_of(reason) in judge.MISTAKES, \
-            f"{reason!r}: give the hint an id with _mistake(id, hint) in answers.py"
+    for wrong, mistake in answer.wrong:
+        v = judge.judge(answer, {}, judge.outcome_of(wrong))
+        assert (v.status, v.mistake, v.hints) == (judge.FAIL, mistake.id, mistake.hints)
+        assert answers.MISTAKES[mistake.id] is mistake
 
 
 def _first_failure(answer, fn):
-    for case in answer.cases(np.random.default_rng(check._seed(answer.name))):
-        reason = judge.judge(answer, case, judge.run_function(fn, case, answer.params))
-        if reason:
-            return case, reason
-    return None, None
+    cases = check.check_cases(answer)
+    v = judge.verdict(answer, cases, (judge.run_function(fn, c, answer.params) for c in cases))
+    return (None if v.passed else cases[v.case - 1]), v
 
 
 def _model_fn(answer, model):
@@ -123,30 +128,42 @@ def test_each_modelled_slip_is_diagnosed_as_its_mistake(answer, index):
     """Every case the slip fails with finite numbers names a known mistake, and some case
     names this one (a slip can look like an earlier one on a case, e.g. damped momentum on
     the first step; at t = 0 a late t divides by zero, which proves nothing)."""
-    hint, model = answer.mistakes[index]
+    mistake, model = answer.mistakes[index]
     fn, named = _model_fn(answer, model), []
-    for case in answer.cases(np.random.default_rng(check._seed(answer.name))):
-        reason = judge.judge(answer, case, judge.run_function(fn, case, answer.params))
-        if reason and not reason.startswith("raised") and "NaN or inf" not in reason:
-            assert judge.mistake_of(reason) in judge.MISTAKES, \
-            f"{reason!r}: give the hint an id with _mistake(id, hint) in answers.py"
-            named.append(judge.mistake_of(reason))
+    for case in check.check_cases(answer):
+        v = judge.judge(answer, case, judge.run_function(fn, case, answer.params))
+        if not v.passed and not v.text.startswith("raised") and "NaN or inf" not in v.text:
+            assert v.mistake in judge.MISTAKES, v
+            named.append(v.mistake)
     assert named, "the slip passes every case"
-    assert judge.mistake_of(f"x. Hint: {hint}") in named, \
-        f"{hint!r} is never diagnosed, or has no id (give it one with _mistake(id, hint))"
+    assert mistake.id in named, f"{mistake.id} is never diagnosed"
 
 
 def test_in_place_updates_and_rounded_values_have_ids():
     def in_place(theta, grad, lr):
         theta -= lr * grad
         return theta
-    _, reason = _first_failure(answers.by_name("gd_step"), in_place)
-    assert judge.mistake_of(reason) == "in_place_update"
-    assert judge.mistake_of(f"case 2 of 4: {reason}") == "in_place_update"  # as the grader says
-    reason = judge.judge(answers.by_name("no_bias_first_step"), {}, judge.outcome_of(3.2))
-    assert judge.mistake_of(reason) == "value_rounded"
-    assert judge.mistake_of("raised ValueError: boom") is None
-    assert judge.mistake_of("") is None
+    _, v = _first_failure(answers.by_name("gd_step"), in_place)
+    assert (v.mistake, v.case) == ("in_place_update", 1)
+    assert v.text == "changed its input theta in place"
+    v = judge.judge(answers.by_name("no_bias_first_step"), {}, judge.outcome_of(3.2))
+    assert v.mistake == "value_rounded"
+    v = judge.judge(answers.by_name("gd_step"), {}, {"error": "ValueError: boom"})
+    assert (v.status, v.mistake, v.reason()) == (judge.FAIL, "", "raised ValueError: boom")
+
+
+def test_values_in_the_wrong_order_are_named_as_that_mistake():
+    answer = answers.by_name("adam_step")
+
+    def swapped(theta, grad, m, v, t, lr, beta1, beta2, eps):
+        theta, m, v, t = answer.reference(theta=theta, grad=grad, m=m, v=v, t=t, lr=lr,
+                                          beta1=beta1, beta2=beta2, eps=eps)
+        return theta, v, m, t
+    _, v = _first_failure(answer, swapped)
+    assert (v.mistake, v.case) == ("wrong_order", 1), v
+    answer = answers.by_name("momentum_step")
+    _, v = _first_failure(answer, lambda *a: answer.reference(**dict(zip(answer.params, a)))[::-1])
+    assert v.mistake == "wrong_order", v
 
 
 def test_a_nan_at_t_0_is_not_blamed_on_t():
@@ -161,22 +178,114 @@ def test_a_nan_at_t_0_is_not_blamed_on_t():
 
     cases = answer.cases(np.random.default_rng(3))
     t0 = next(c for c in cases if c["t"] == 0)
-    reason = judge.judge(answer, t0, judge.run_function(nan_step, t0, answer.params))
-    assert reason.startswith("theta contains NaN or inf"), reason
-    assert "t must be incremented" not in reason and judge.mistake_of(reason) is None
+    v = judge.judge(answer, t0, judge.run_function(nan_step, t0, answer.params))
+    assert v.text.startswith("theta contains NaN or inf"), v
+    assert v.mistake == "" and v.hints == answer.hint.hints
 
 
 def test_incrementing_t_late_is_diagnosed_on_the_first_case():
     """The t = 0 case comes last, so the slip shows first on a finite, diagnosable case."""
     answer = answers.by_name("adam_step")
-    cases = answer.cases(np.random.default_rng(check._seed("adam_step")))
+    cases = check.check_cases(answer)
     assert cases[0]["t"] > 0 and cases[-1]["t"] == 0
-    model = next(model for hint, model in answer.mistakes if "t must be" in hint)
-    case, reason = _first_failure(answer, _model_fn(answer, model))
+    model = next(model for m, model in answer.mistakes if m.id == "t_not_incremented")
+    case, v = _first_failure(answer, _model_fn(answer, model))
     assert case is cases[0] or case["t"] == cases[0]["t"]
-    assert judge.mistake_of(reason) == "t_not_incremented", reason
+    assert v.mistake == "t_not_incremented", v
 
 
-def test_mistake_ids_are_stable_words_with_a_hint():
-    for mistake, hint in judge.MISTAKES.items():
-        assert re.fullmatch(r"[a-z0-9_]+", mistake) and hint and not hint.endswith(".")
+def test_mistake_ids_are_stable_words_with_a_ladder():
+    for mistake_id, m in answers.MISTAKES.items():
+        assert m.id == mistake_id and re.fullmatch(r"[a-z0-9_]+", mistake_id)
+        assert m.hints and all(h and not h.endswith(".") for h in m.hints), m
+        assert judge.MISTAKES[mistake_id] == m.hint
+
+
+@pytest.mark.parametrize("answer", FUNCTIONS, ids=lambda a: a.name)
+def test_every_function_answer_has_a_ladder_that_points_to_a_lesson(answer):
+    """The first rung names the idea and the lesson section; a repeat gets a narrower one."""
+    ladders = [answer.hint] + [m for m, _ in answer.mistakes]
+    for m in ladders:
+        assert len(m.hints) >= 2 and len(set(m.hints)) == len(m.hints), m
+    assert re.search(r"lesson \d", answer.hint.hints[0]), answer.hint
+    assert all(re.search(r"lesson \d", m.hints[0]) or m.id == "fixed_betas"
+               for m, _ in answer.mistakes), answer.name
+
+
+# --------------------------------------------------------------------------- no given code
+
+def _region(source):
+    lines = source.split("\n")
+    begin = next(i for i, x in enumerate(lines) if x.strip() == "### BEGIN SOLUTION")
+    end = next(i for i, x in enumerate(lines) if x.strip() == "### END SOLUTION")
+    return [x for x in lines[begin + 1:end] if not x.strip().startswith("#")]
+
+
+def _norm(text):
+    return re.sub(r"\s+|\bnp\.|\bmath\.", "", text)
+
+
+def solution_expressions(source):
+    """The normalised code a hint must not contain: each statement of the solution region,
+    each value it assigns or returns (and each item of a returned tuple), and each longer
+    arithmetic sub-expression (such as sqrt(v_hat) + eps)."""
+    body = textwrap.dedent("\n".join(_region(source)))
+    out = set()
+    for node in ast.walk(ast.parse(body)):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)):
+            out.add(_norm(ast.unparse(node)).removeprefix("return"))
+            value = node.value
+            if value is not None:
+                items = value.elts if isinstance(value, ast.Tuple) else [value]
+                out.update(_norm(ast.unparse(x)) for x in items
+                           if not isinstance(x, (ast.Name, ast.Constant)))
+        elif isinstance(node, ast.BinOp) and len(_norm(ast.unparse(node))) >= 10:
+            out.add(_norm(ast.unparse(node)))
+    return {x for x in out if re.search(r"[-+*/]", x)}
+
+
+def _function_answers_and_stubs():
+    """(notebook, [solution sources of its function answers], [their stub hints])."""
+    out = []
+    for path in sorted(SOLUTIONS.glob("ex*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        sources, stubs = [], []
+        for a in answers.notebook_answers(path.stem):
+            if a.kind != "function":
+                continue
+            cell = next(c for c in nb["cells"] if c.get("id") == f"answer-{a.name}")
+            source = "".join(cell["source"])
+            sources.append(source)
+            stubs += [x.split("### HINT:", 1)[1] for x in source.split("\n") if "### HINT:" in x]
+        if sources:
+            out.append((path.stem, sources, stubs))
+    return out
+
+
+def test_the_code_finder_catches_the_old_give_aways():
+    src = ("def f(theta, m, v_hat, lr, eps):\n    ### BEGIN SOLUTION\n"
+           "    t = t + 1\n    return theta - lr * m / (np.sqrt(v_hat) + eps), m\n"
+           "    ### END SOLUTION\n")
+    found = solution_expressions(src)
+    assert "t=t+1" in found and "t+1" in found and "sqrt(v_hat)+eps" in found
+    assert "theta-lr*m/(sqrt(v_hat)+eps)" in found
+    for old in ("t + 1 first; then m, v", "divide by sqrt(v_hat) + eps, not sqrt(v_hat + eps)",
+                "theta - lr * m / (sqrt(v_hat) + eps)"):
+        assert any(code in _norm(old) for code in found), old
+
+
+@pytest.mark.parametrize("notebook, sources, stubs", _function_answers_and_stubs(),
+                         ids=lambda x: x if isinstance(x, str) else "")
+def test_no_hint_or_stub_states_the_corrected_code(notebook, sources, stubs):
+    """No rung of any ladder, no stub message and no hint of the same notebook's other
+    answers contains a line (or a longer expression) of a function answer's solution."""
+    code = set().union(*(solution_expressions(s) for s in sources))
+    texts = list(stubs) + [h for m in answers.MISTAKES.values() for h in m.hints]
+    for a in answers.notebook_answers(notebook):
+        if a.kind == "choice":
+            texts += [h for m in a.clues.values() for h in m.hints]
+        else:
+            texts += [a.hint] if isinstance(a.hint, str) else list(a.hint.hints)
+    for text in texts:
+        leaked = [c for c in code if c in _norm(text)]
+        assert not leaked, f"{notebook}: {text!r} states {leaked}"

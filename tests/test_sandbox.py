@@ -1,6 +1,7 @@
 """The grader's sandbox on plain Python commands (no kernel): what a submission can and
-cannot do. The bubblewrap tests are skipped, with the reason, where bwrap cannot run; CI
-installs it (.ci/run)."""
+cannot do, as the grader's user (root in CI) and, through setpriv, as an unprivileged one.
+The bubblewrap tests are skipped, with the reason, where bwrap cannot run; CI installs it
+(.ci/run)."""
 import json
 import os
 import shutil

@@ -10,9 +10,13 @@ In a solution notebook an answer cell has the id ``answer-<name>`` (and the same
 its answer sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. An optional
 ``### HINT: ...`` line right after BEGIN gives the stub's hint. In the exercise the region
 becomes a stub: ``raise NotImplementedError("<hint>")`` inside a function, or
-``NAME = ...  # <hint>`` for a top-level value. Outputs and execution counts are cleared,
-every cell but the answers is marked read-only (``editable``/``deletable`` false), cell ids
-are kept and the notebook metadata is fixed, so the output is byte-identical on every run.
+``NAME = ...  # <hint>`` for a top-level value. A check cell (id ``check-<name>``) must read
+``check.<name>()``: the check looks the answer up itself. Points stated in the markdown
+(the intro's "worth **N points**", a task's "*(N points)*") must be the catalogue's.
+Outputs and execution counts are cleared, every cell but the answers and the judgement
+tasks' figures and experiments (id ``show-<name>``, which the grader does not replay) is
+marked read-only (``editable``/``deletable`` false), cell ids are kept and the notebook
+metadata is fixed, so the output is byte-identical on every run.
 """
 import argparse
 import ast
@@ -95,12 +99,15 @@ def build(solution):
         "language_info", METADATA["language_info"]))
     nb.metadata["adamedu"] = {"exercise": name}
     seen = set()
+    by_id = {f"answer-{a.name}": a for a in answers.notebook_answers(name)}
     for cell in solution.cells:
         cid = cell.get("id")
         if not cid:
             raise AssignError(f"{name}: every cell needs a stable id (nbformat 4.5)")
         source = cell.source
         meta = {"deletable": False, "editable": False}
+        if cid.startswith("show-"):  # a judgement task's figure or experiment: the grader
+            meta = {"deletable": False}  # replays read-only cells only, so it skips these
         if cell.cell_type == "code" and cid.startswith("answer-"):
             if cid not in expected:
                 raise AssignError(f"{name}: {cid} is not an answer of {name} in "
@@ -112,6 +119,15 @@ def build(solution):
             seen.add(cid)
         elif re.search(r"BEGIN SOLUTION|END SOLUTION", source):
             raise AssignError(f"{name}: cell {cid} has solution markers but is not an answer cell")
+        elif cell.cell_type == "code" and cid.startswith("check-"):
+            if f"answer-{cid[6:]}" not in by_id:
+                raise AssignError(f"{name}: {cid} checks no answer of {name}")
+            source = check_source(by_id[f"answer-{cid[6:]}"])
+            if cell.source != source:
+                raise AssignError(f"{name}: {cid} must read {source!r} (the check looks the "
+                                  f"answer up itself)")
+        elif cell.cell_type == "markdown":
+            _check_points(name, cid, source, by_id)
         if cell.cell_type == "code":
             new = nbformat.v4.new_code_cell(source, metadata=meta)
         else:
@@ -122,6 +138,25 @@ def build(solution):
     if missing:
         raise AssignError(f"{name}: no answer cell for {', '.join(missing)}")
     return nb
+
+
+def check_source(answer):
+    """The source of an answer's check cell: the check looks the answer up by its name."""
+    return f"check.{answer.name}()"
+
+
+def _check_points(name, cid, source, by_id):
+    """Points stated in markdown must be the catalogue's: the intro's total and each task's
+    "(N points)"."""
+    total = re.search(r"worth \*\*(\d+) points?\*\*", source)
+    if total and int(total.group(1)) != answers.notebook_points(name):
+        raise AssignError(f"{name}: {cid} says {total.group(1)} points, the answers add up to "
+                          f"{answers.notebook_points(name)}")
+    stated = re.search(r"\*\((\d+) points?\)\*", source)
+    answer = by_id.get(f"answer-{cid[5:]}") if cid.startswith("task-") else None
+    if stated and answer and int(stated.group(1)) != answer.points:
+        raise AssignError(f"{name}: {cid} says {stated.group(1)} points, {answer.name} is "
+                          f"worth {answer.points}")
 
 
 def render(nb):

@@ -118,7 +118,8 @@ class Sandbox:
         return SCRATCH if self.bwrap else Path(jobdir) / "scratch"
 
     def readable_by_sandbox(self, folder):
-        """Let the sandbox read folder (the job's), whoever it runs as."""
+        """Let the sandbox read folder (the job's; a root grader's sandbox runs as NOBODY,
+        and bwrap enters it without capabilities)."""
         if self.bwrap and self.root:
             os.chmod(folder, 0o755)
 

@@ -13,47 +13,45 @@ MAX_RESULT_BYTES = 20 * 2**20     # raw results of one answer
 
 def score_answer(answer, ids, plan, status, cells, results_dir):
     """The record entry of one answer: {"answer", "points", "max", "reason", "mistake"}
-    (reason '' when all points are earned; mistake the id of a known mistake or '')."""
+    (reason '' when all points are earned; mistake the verdict's mistake id or '')."""
     try:
-        got, reason = _score(answer, ids, plan, status, cells, results_dir)
+        v = _verdict(answer, ids, plan, status, cells, results_dir)
     except Exception as e:  # results forged into a shape the harness never writes
-        got, reason = 0, f"unusable result ({type(e).__name__}: {e})"[:300]
-    return {"answer": answer.name, "points": float(got), "max": float(answer.points),
-            "reason": reason, "mistake": judge.mistake_of(reason) or ""}
+        v = judge.Verdict(judge.FAIL, f"unusable result ({type(e).__name__}: {e})"[:300])
+    reason = "" if v.passed else v.reason()
+    if v.case and not v.passed:
+        reason = f"case {v.case} of {v.cases}: {reason}"
+    return {"answer": answer.name, "points": float(answer.points if v.passed else 0),
+            "max": float(answer.points), "reason": reason, "mistake": v.mistake}
 
 
-def _score(answer, ids, plan, status, cells, results_dir):
-    """(points, reason) for one answer; reason is '' when all points are earned."""
+def _verdict(answer, ids, plan, status, cells, results_dir):
+    """The judge's verdict on one answer, or a failing one saying why it was not judged."""
     if ids is None:
-        return 0, "answer cell not found in the submission"
+        return _unjudged("answer cell not found in the submission")
     if not ids:
-        return 0, "answer cell is too long"
+        return _unjudged("answer cell is too long")
     path = Path(results_dir) / f"{answer.name}.json"
     try:
         raw = results.load_json(path, MAX_RESULT_BYTES)["results"]
     except results.TooLarge:
-        return 0, "the answer's results are too large to read (more than 20 MB)"
+        return _unjudged("the answer's results are too large to read (more than 20 MB)")
     except (OSError, ValueError, KeyError, TypeError):
-        return 0, _no_result(ids, plan, status, cells)
+        return _unjudged(_no_result(ids, plan, status, cells))
     if isinstance(raw, dict):  # a value, or the name was never defined
         if raw.get("missing"):
-            return 0, _not_defined(answer, ids, status, cells)
+            return _unjudged(_not_defined(answer, ids, status, cells))
         if isinstance(answer, answers.FunctionAnswer):
-            return 0, "unusable result from the harness"
-        reason = judge.judge(answer, {}, judge.outcome_of(harness.decode(raw.get("value"))))
-        return (0, reason) if reason else (answer.points, "")
-    cases = plan["cases"]
+            return _unjudged("unusable result from the harness")
+        return judge.verdict(answer, [{}], [judge.outcome_of(harness.decode(raw.get("value")))])
     if not isinstance(raw, list) or not raw:
-        return 0, "the harness recorded nothing"
-    for i, (case, r) in enumerate(zip(cases, raw), 1):
-        reason = judge.judge(answer, case, _outcome(answer, case, r))
-        if reason == judge.NOT_ATTEMPTED:
-            return 0, reason
-        if reason:
-            return 0, f"case {i} of {len(cases)}: {reason}"
-    if len(raw) < len(cases):
-        return 0, f"stopped after case {len(raw)} of {len(cases)}"
-    return answer.points, ""
+        return _unjudged("the harness recorded nothing")
+    cases = plan["cases"]
+    return judge.verdict(answer, cases, (_outcome(answer, c, r) for c, r in zip(cases, raw)))
+
+
+def _unjudged(text):
+    return judge.Verdict(judge.FAIL, text)
 
 
 def _outcome(answer, case, r):

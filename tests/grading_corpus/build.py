@@ -47,7 +47,6 @@ class Targets:
     gradebook: str = ""     # the gradebook being written
     sandboxed: bool = True  # False: leave out the attacks only a sandbox can stop
     solutions: str = str(ROOT / "solutions")   # what a submission must not read
-    memory_mb: int = 0      # the cap across all of a submission's processes (0: none)
     tmp_mib: int = 0        # the sizes of its /tmp and /dev/shm (0: not sized)
     shm_mib: int = 0
 
@@ -188,7 +187,7 @@ def corpus(targets=None):
         _set(copy.deepcopy(ex05), "answer-adam_step",
              patch + _adam(ADAM_BODY
                            + "    return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v, t\n")),
-        Expect(True, 4, ("eps belongs outside the square root",)))
+        Expect(True, 4, ("compare where eps enters your denominator",)))
     c["writes_files_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", vandal(t) + _adam(good)),
         Expect(True, PERFECT))
@@ -220,8 +219,7 @@ def hostile(ex05, t):
     c = {}
     if t.sandboxed:  # every escape a root grader's sandbox once allowed: all must fail
         esc = copy.deepcopy(ex05)
-        for cid, code in zip(("answer-m_hat_first", "answer-constant_g_step",
-                              "answer-no_bias_first_step"), escape(t)):
+        for cid, code in zip(("answer-m_hat_first", "answer-constant_g_step"), escape(t)):
             _prepend(esc, cid, code)
         c["escape_ex05.ipynb"] = (esc, Expect(True, PERFECT))
     c["fake_results_ex05.ipynb"] = (
@@ -278,11 +276,11 @@ _json.dump = _forged
 
 
 def escape(t):
-    """Three cells' worth of ways out (as root, these once worked): each raises, naming what
+    """Two cells' worth of ways out (as root, these once worked): each raises, naming what
     worked, or lets the cell go on to define its right value. 1: privileges, mounts, files,
-    network; 2: /tmp and /dev/shm beyond their size; 3: memory beyond the cap (several
-    processes)."""
-    head = ("import ctypes, mmap, os, socket, time\n_libc = ctypes.CDLL(None, use_errno=True)\n"
+    network; 2: /tmp and /dev/shm beyond their size. (Memory across several processes is
+    tests/test_sandbox.py's: a test at the grader's 2 GiB cap would take seconds.)"""
+    head = ("import ctypes, os, socket\n_libc = ctypes.CDLL(None, use_errno=True)\n"
             "_worked = []\n"
             "def _try(name, f):\n"
             "    try:\n"
@@ -323,23 +321,7 @@ if {t.tmp_mib}:
     _try('a larger /tmp', lambda: _fill(os.environ['HOME'], {t.tmp_mib}) > {t.tmp_mib})
     _try('a larger /dev/shm', lambda: _fill('/dev/shm', {t.shm_mib}) > {t.shm_mib})
 """
-    memory = f"""if {t.memory_mb}:
-    _pids = []
-    for _ in range(5):
-        _pid = os.fork()
-        if _pid == 0:
-            try:
-                _held = mmap.mmap(-1, {t.memory_mb} // 4 * 2**20, flags=mmap.MAP_PRIVATE
-                                  | mmap.MAP_ANONYMOUS | mmap.MAP_POPULATE)
-                time.sleep(1)  # all five at once
-                os._exit(0)
-            except BaseException:
-                os._exit(1)
-        _pids.append(_pid)
-    _lived = sum(os.waitpid(p, 0)[1] == 0 for p in _pids)
-    _try('more memory', lambda: _lived == 5)
-"""
-    return [head + part + tail for part in (privileges, disk, memory)]
+    return [head + part + tail for part in (privileges, disk)]
 
 
 def found_as_the_notebook_runs(ex05):
