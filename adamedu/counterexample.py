@@ -29,7 +29,7 @@ import numpy as np
 from . import _check, optimizers
 
 
-def check_problem(C, period=3, small=1.0):
+def check_problem(C: float, period: int = 3, small: float = 1.0) -> tuple[float, int, float]:
     """Validate the problem: the best point must be x = -1, i.e. C > (period - 1) * small."""
     period = _check.whole("period", period, 2, "a period has a large and a small gradient")
     C = _check.number("C", C, 0.0, why="it is the size of the large gradient", open_low=True)
@@ -43,15 +43,17 @@ def check_problem(C, period=3, small=1.0):
     return C, period, small
 
 
-def paper_beta2(C):
+def paper_beta2(C: float) -> float:
     """The beta2 of Reddi et al.'s Theorem 1: 1 / (1 + C**2)."""
     C = check_problem(C)[0]
     return 1.0 / (1.0 + C ** 2)
 
 
-def gradient(t, C, period=3, small=1.0):
+def gradient(t: int, C: float, period: int = 3, small: float = 1.0) -> float:
     """f_t'(x): C when t mod period == 1, else -small (t counts from 1)."""
-    return float(C) if t % period == 1 else -float(small)
+    t = _check.whole("t", t, 1, "steps count from 1")
+    C, period, small = check_problem(C, period, small)
+    return C if t % period == 1 else -small
 
 
 class OnlineRun(NamedTuple):
@@ -71,12 +73,13 @@ class OnlineRun(NamedTuple):
     v_max: Optional[np.ndarray]
 
     @property
-    def final_x(self):
+    def final_x(self) -> float:
         return float(self.x[-1])
 
 
-def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True,
-        beta1=0.0, period=3, small=1.0):
+def run(amsgrad: bool = False, C: float = 3.0, beta2: float | None = None, lr: float = 0.5,
+        steps: int = 3000, start: float = 0.0, lr_decay: bool = True, beta1: float = 0.0,
+        period: int = 3, small: float = 1.0) -> OnlineRun:
     """Run Adam (or AMSGrad) on the online problem; returns an ``OnlineRun``.
 
     ``beta2`` defaults to the paper's 1 / (1 + C**2). The step-t learning rate is
@@ -99,7 +102,9 @@ def run(amsgrad=False, C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_deca
                      g, v, update, v_max)
 
 
-def _adam_online(g, x, lr, lr_decay, beta1, beta2, amsgrad, eps=1e-8):
+def _adam_online(g: np.ndarray, x: float, lr: float, lr_decay: bool, beta1: float, beta2: float,
+                 amsgrad: bool, eps: float = 1e-8
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Adam's (or AMSGrad's) steps on the gradients g, with x clipped to [-1, 1] after
     each: ``optimizers.Adam``'s arithmetic, operation for operation, so the numbers are
     the same to the last bit. Here the gradients do not depend on x, so m, v and the
@@ -108,17 +113,17 @@ def _adam_online(g, x, lr, lr_decay, beta1, beta2, amsgrad, eps=1e-8):
     update, v_max or None)."""
     t = np.arange(1, len(g) + 1)
     weight = 1 - beta1
-    m, v = 0.0, 0.0
+    m_t, v_t = 0.0, 0.0
     ms, vs = [], []
     v_in = ((1 - beta2) * g * g).tolist()
     for g_t, a_t in zip(g.tolist(), v_in):
         if abs(weight) < 0.5:                      # optimizers._lerp, as torch rounds it
-            m = m + weight * (g_t - m)
+            m_t = m_t + weight * (g_t - m_t)
         else:
-            m = g_t - (g_t - m) * (1.0 - weight)
-        v = v * beta2 + a_t
-        ms.append(m)
-        vs.append(v)
+            m_t = g_t - (g_t - m_t) * (1.0 - weight)
+        v_t = v_t * beta2 + a_t
+        ms.append(m_t)
+        vs.append(v_t)
     v = np.array(vs)
     v_max = np.maximum.accumulate(v) if amsgrad else None
     lr_t = lr / np.sqrt(t) if lr_decay else np.full(len(g), lr)
@@ -136,8 +141,9 @@ def _adam_online(g, x, lr, lr_decay, beta1, beta2, amsgrad, eps=1e-8):
     return np.array(xs), v, np.array(updates), v_max
 
 
-def compare(C=3.0, beta2=None, lr=0.5, steps=3000, start=0.0, lr_decay=True, beta1=0.0,
-            period=3, small=1.0):
+def compare(C: float = 3.0, beta2: float | None = None, lr: float = 0.5, steps: int = 3000,
+            start: float = 0.0, lr_decay: bool = True, beta1: float = 0.0, period: int = 3,
+            small: float = 1.0) -> tuple[OnlineRun, OnlineRun]:
     """Adam and AMSGrad with the same settings: ``(adam_run, amsgrad_run)``."""
-    return tuple(run(amsgrad, C, beta2, lr, steps, start, lr_decay, beta1, period, small)
-                 for amsgrad in (False, True))
+    return (run(False, C, beta2, lr, steps, start, lr_decay, beta1, period, small),
+            run(True, C, beta2, lr, steps, start, lr_decay, beta1, period, small))

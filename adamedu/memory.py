@@ -11,8 +11,11 @@
   when ZeRO shards the state across data-parallel devices.
 """
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _check, optimizers
 
@@ -26,26 +29,33 @@ RECIPES = {
 }
 
 
-def state_ratio(name, n=1000, **hyperparams):
+_PARAMS = "it is the number of parameters"
+_POSITIVE = "a model needs a positive number of parameters"
+_REPEATS = "the best of them is the time reported"
+
+
+def state_ratio(name: str, n: int = 1000, **hyperparams: Any) -> float:
     """Bytes of optimizer state per byte of parameters (float64 theta of size n), after one step."""
     opt = optimizers.make(name, **hyperparams)
+    n = _check.whole("n", n, 1, _PARAMS)
     theta = np.ones(n)
     state = opt.init(theta)
     _, state = opt.step(theta, np.full(n, 0.5), state)
     return optimizers.state_nbytes(state) / theta.nbytes
 
 
-def traffic_per_param(n_buffers, bytes_per_value=4):
+def traffic_per_param(n_buffers: int, bytes_per_value: int = 4) -> tuple[int, int]:
     """(read, written) bytes per parameter for one fused step with `n_buffers` state buffers.
 
     A step reads theta, the gradient and every buffer, and writes theta and every buffer:
     reads = (2 + n_buffers) values, writes = (1 + n_buffers) values.
     """
     _check.whole("n_buffers", n_buffers, 0, "it counts state arrays")
+    _check.whole("bytes_per_value", bytes_per_value, 1, "a stored number takes whole bytes")
     return (2 + n_buffers) * bytes_per_value, (1 + n_buffers) * bytes_per_value
 
 
-def _best_seconds(fn, repeats):
+def _best_seconds(fn: Callable[[], Any], repeats: int) -> float:
     best = np.inf
     for _ in range(repeats):
         start = time.perf_counter()
@@ -54,19 +64,23 @@ def _best_seconds(fn, repeats):
     return best
 
 
-def copy_bandwidth(n=4_000_000, repeats=7):
+def copy_bandwidth(n: int = 4_000_000, repeats: int = 7) -> float:
     """Measured copy bandwidth in bytes/second: one copy reads and writes n float32 values.
 
     Best of `repeats`, so a busy machine is measured at its least disturbed moment.
     """
+    n = _check.whole("n", n, 1, "it is the number of values to copy")
+    repeats = _check.whole("repeats", repeats, 1, _REPEATS)
     src = np.ones(n, dtype=np.float32)
     dst = np.empty_like(src)
     return 2 * src.nbytes / _best_seconds(lambda: np.copyto(dst, src), repeats)
 
 
-def step_seconds(name, n=4_000_000, repeats=7, **hyperparams):
+def step_seconds(name: str, n: int = 4_000_000, repeats: int = 7, **hyperparams: Any) -> float:
     """Best-of-`repeats` seconds for one `step` of optimizer `name` on n float32 parameters."""
     opt = optimizers.make(name, **hyperparams)
+    n = _check.whole("n", n, 1, _PARAMS)
+    repeats = _check.whole("repeats", repeats, 1, _REPEATS)
     rng = np.random.default_rng(0)
     theta = rng.standard_normal(n).astype(np.float32)
     grad = rng.standard_normal(n).astype(np.float32)
@@ -75,58 +89,71 @@ def step_seconds(name, n=4_000_000, repeats=7, **hyperparams):
     return _best_seconds(lambda: opt.step(theta, grad, state), repeats)
 
 
-def model_memory(n_params, recipe="fp32"):
+def model_memory(n_params: float, recipe: str = "fp32") -> dict[str, float]:
     """Bytes per tensor (weights, grads, master, m, v, total) to train n_params with Adam.
 
     Counts only these tensors: activations, temporary buffers and framework overhead come on top.
     """
     if recipe not in RECIPES:
         raise ValueError(f"recipe={recipe!r}: choose one of {sorted(RECIPES)}")
-    _check.number("n_params", n_params, 0, why="a model needs a positive number of parameters",
-                  open_low=True)
+    _check.number("n_params", n_params, 0, why=_POSITIVE, open_low=True)
     parts = {k: b * n_params for k, b in RECIPES[recipe].items()}
     parts["total"] = sum(parts.values())
     return parts
 
 
-def factored_second_moment(grads, beta2=0.999):
+def factored_second_moment(grads: Iterable[ArrayLike],
+                           beta2: float = 0.999) -> tuple[np.ndarray, np.ndarray]:
     """Adafactor's factored EMA of g**2 for a sequence of matrix gradients.
 
     Keeps r (one value per row) and c (one per column) instead of the full matrix v:
     r = beta2 * r + (1 - beta2) * (g**2).sum(axis=1), and c likewise over axis 0.
     Returns (r, c); `reconstruct(r, c)` gives the rank-1 estimate of v.
     """
+    beta2 = _check.number("beta2", beta2, 0.0, 1.0, "it is the decay rate of the moving "
+                          "average", open_high=True)
     r = c = None
     for g in grads:
         g = np.asarray(g, dtype=float)
         if g.ndim != 2:
             raise ValueError(f"gradient of shape {g.shape}: "
                              "factoring needs a matrix (2-D) parameter")
-        if r is None:
+        if r is None or c is None:
             r, c = np.zeros(g.shape[0]), np.zeros(g.shape[1])
+        if g.shape != (len(r), len(c)):
+            raise ValueError(f"gradient of shape {g.shape} after gradients of shape "
+                             f"{(len(r), len(c))}: every step's gradient has the parameter's "
+                             f"shape")
         r = beta2 * r + (1 - beta2) * (g ** 2).sum(axis=1)
         c = beta2 * c + (1 - beta2) * (g ** 2).sum(axis=0)
+    if r is None or c is None:
+        raise ValueError("grads is empty: give at least one gradient matrix")
     return r, c
 
 
-def reconstruct(r, c):
+def reconstruct(r: ArrayLike, c: ArrayLike) -> np.ndarray:
     """Rank-1 estimate of v from row and column statistics: outer(r, c) / sum(r).
 
     Exact when v itself is rank 1 (v[i, j] = a[i] * b[j]); otherwise its row and column sums
     still match v's exactly.
     """
+    r = _check.numbers("r", r, 0.0, why="it sums squared gradients")
+    c = _check.numbers("c", c, 0.0, why="it sums squared gradients")
+    if r.ndim != 1 or c.ndim != 1 or not r.sum() > 0:
+        raise ValueError(f"r and c must be the row and column sums of factored_second_moment "
+                         f"(1-D, r not all zero); got shapes {r.shape} and {c.shape}")
     return np.outer(r, c) / r.sum()
 
 
-def quantize_8bit(x, block=2048):
+def quantize_8bit(x: ArrayLike, block: int = 2048) -> tuple[np.ndarray, int]:
     """x stored as int8 codes with one fp32 scale (the block's largest |value|) per block of
     `block` values, then decoded again: returns (decoded values, bytes used).
 
     Linear ("absmax") quantization: a value smaller than scale / 254 decodes to 0.
     8-bit optimizers (Dettmers et al., 2022) use a non-linear code to avoid exactly that.
     """
-    x = np.asarray(x, dtype=float)
-    _check.whole("block", block, 1, "it is the number of values per scale")
+    x = _check.numbers("x", x)
+    block = _check.whole("block", block, 1, "it is the number of values per scale")
     flat = x.ravel()
     pad = -len(flat) % block
     blocks = np.concatenate([flat, np.zeros(pad)]).reshape(-1, block)
@@ -140,13 +167,14 @@ def quantize_8bit(x, block=2048):
 ZERO_STAGES = ("none", "optimizer state", "+ gradients", "+ parameters")
 
 
-def zero_per_device(n_params, n_devices, stage):
+def zero_per_device(n_params: float, n_devices: int, stage: int) -> float:
     """Bytes per device for mixed-precision Adam (2 + 2 + 12 bytes/param) with ZeRO stage
     0-3 (Rajbhandari et al., 2020): stage 1 shards the 12 bytes of fp32 master, m and v
     across the devices, stage 2 also the 2-byte gradients, stage 3 also the 2-byte weights.
     """
-    if stage not in (0, 1, 2, 3):
+    if isinstance(stage, bool) or stage not in (0, 1, 2, 3):
         raise ValueError(f"stage={stage!r}: ZeRO has stages 0 (no sharding), 1, 2 and 3")
+    _check.number("n_params", n_params, 0, why=_POSITIVE, open_low=True)
     _check.whole("n_devices", n_devices, 1, "it counts devices")
     mixed = RECIPES["mixed (bf16 + fp32 master)"]
     weights, grads = mixed["weights"], mixed["grads"]

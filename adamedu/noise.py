@@ -14,7 +14,10 @@
 
 `tests/test_noise.py` checks every closed form against exact enumeration or simulation.
 """
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check, data, optimizers, trajectory
 
@@ -39,7 +42,9 @@ class LeastSquares(data.BatchStream):
     `loss` is always the full training loss; `minima` holds the least-squares solution.
     """
 
-    def __init__(self, n=500, d=2, label_noise=1.0, w_true=None, batch_size=10, seed=0):
+    def __init__(self, n: int = 500, d: int = 2, label_noise: float = 1.0,
+                 w_true: ArrayLike | None = None, batch_size: int = 10, seed: int = 0) -> None:
+        seed = _check.seed(seed)
         self.n = _check.whole("n", n, 2, "it counts examples in the training set")
         d = _check.whole("d", d, 1, "it counts parameters")
         self.batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per step")
@@ -49,7 +54,7 @@ class LeastSquares(data.BatchStream):
                       why="it is the standard deviation of the noise on the targets")
         rng = np.random.default_rng(seed)
         self.w_true = (np.linspace(1.0, -1.0, d) if w_true is None
-                       else np.array(w_true, dtype=float))
+                       else _check.numbers("w_true", w_true))
         if self.w_true.shape != (d,):
             raise ValueError(f"w_true must hold d={d} numbers; got shape {self.w_true.shape}.")
         self.X = rng.standard_normal((self.n, d))
@@ -60,25 +65,26 @@ class LeastSquares(data.BatchStream):
         super().__init__(self.loss, self.minibatch_grad,
                          data.minibatches(self.n, self.batch_size, seed=seed, epochs=10**6))
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         """Full training loss mean_i (x_i . theta - y_i)**2 / 2, a float."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return float(0.5 * np.mean(r * r))
 
-    def example_grads(self, theta):
+    def example_grads(self, theta: ArrayLike) -> np.ndarray:
         """The n per-example gradients (x_i . theta - y_i) x_i, one per row (n x d)."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return r[:, np.newaxis] * self.X
 
-    def full_grad(self, theta):
+    def full_grad(self, theta: ArrayLike) -> np.ndarray:
         """The gradient of the full training loss: the mean of the per-example gradients."""
         return self.example_grads(theta).mean(axis=0)
 
-    def minibatch_grad(self, theta, rows):
+    def minibatch_grad(self, theta: ArrayLike, rows: ArrayLike) -> np.ndarray:
         """The gradient of the loss on the rows `rows` (an index array): their mean."""
         return minibatch_grad(theta, self.X, self.y, rows)
 
-    def sample_grads(self, theta, batch_size, draws, seed=0):
+    def sample_grads(self, theta: ArrayLike, batch_size: int, draws: int,
+                     seed: int = 0) -> np.ndarray:
         """`draws` minibatch gradients at theta (draws x d), each from `batch_size` rows
         drawn without replacement from `default_rng(seed)`."""
         batch_size = _check.whole("batch_size", batch_size, 1, "it counts examples per minibatch")
@@ -90,25 +96,32 @@ class LeastSquares(data.BatchStream):
         rows = np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]  # B distinct rows
         return self.example_grads(theta)[rows].mean(axis=1)
 
-    def minibatch_variance(self, theta, batch_size):
+    def minibatch_variance(self, theta: ArrayLike, batch_size: int) -> np.ndarray:
         """Per-coordinate variance of a minibatch gradient at theta (rows drawn without
         replacement): see `minibatch_variance`."""
         return minibatch_variance(self.example_grads(theta), batch_size)
 
 
-def minibatch_grad(theta, X, y, rows):
+def minibatch_grad(theta: ArrayLike, X: ArrayLike, y: ArrayLike, rows: ArrayLike) -> np.ndarray:
     """Gradient of the least-squares loss mean (x_i . theta - y_i)**2 / 2 over the rows
     `rows` of X, y (a list or array of row indices; a repeated row counts twice): the mean
     of those rows' gradients (x_i . theta - y_i) x_i."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if rows.ndim != 1 or rows.size == 0:
-        raise ValueError(f"rows must be a non-empty list of row indices; got {rows.tolist()!r}")
-    Xb = np.asarray(X, dtype=float)[rows]
-    r = Xb @ np.asarray(theta, dtype=float) - np.asarray(y, dtype=float)[rows]
-    return Xb.T @ r / len(rows)
+    X, y, theta = np.asarray(X, dtype=float), np.asarray(y, dtype=float), np.asarray(theta)
+    if X.ndim != 2 or y.shape != (len(X),) or theta.shape != (X.shape[1],):
+        raise ValueError(f"X (n x d), y (n) and theta (d) do not fit together: got shapes "
+                         f"{X.shape}, {y.shape} and {theta.shape}")
+    indices = np.asarray(rows)
+    if indices.ndim != 1 or indices.size == 0 or indices.dtype.kind not in "iu" \
+            or indices.min() < 0 or indices.max() >= len(X):
+        raise ValueError(f"rows must be a non-empty list of row indices 0..{len(X) - 1}; "
+                         f"got {rows!r}")
+    Xb = X[indices]
+    r = Xb @ theta.astype(float) - y[indices]
+    return Xb.T @ r / len(indices)
 
 
-def minibatch_variance(example_grads, batch_size, replace=False):
+def minibatch_variance(example_grads: ArrayLike, batch_size: int,
+                       replace: bool = False) -> np.ndarray:
     """Per-coordinate variance of the mean of `batch_size` rows of `example_grads` (n x d)
     drawn at random: s**2 / B with replacement, s**2 / B * (n - B) / (n - 1) without,
     where s**2 is the variance of the n per-example gradients (dividing by n).
@@ -116,7 +129,10 @@ def minibatch_variance(example_grads, batch_size, replace=False):
     The mean of a minibatch gradient is the full gradient in both cases (an unbiased
     estimate); only its spread depends on B.
     """
-    G = np.asarray(example_grads, dtype=float)
+    G = _check.numbers("example_grads", example_grads)
+    if G.ndim != 2 or len(G) < 2:
+        raise ValueError(f"example_grads must hold one gradient per row (n x d, n >= 2); "
+                         f"got shape {G.shape}")
     n = len(G)
     B = _check.whole("batch_size", batch_size, 1, "it counts examples per minibatch")
     if not replace and B > n:
@@ -126,6 +142,19 @@ def minibatch_variance(example_grads, batch_size, replace=False):
 
 
 # --------------------------------------------------------------------------- additive noise
+
+_CURVATURE = "it is a curvature; the quadratic needs a minimum"
+_SIGMA = "it is a standard deviation"
+
+
+def _shaped(name: str, values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """values broadcast to shape (one number for every coordinate), or a ValueError."""
+    try:
+        return np.broadcast_to(values, shape)
+    except ValueError:
+        raise ValueError(f"{name} must be one number or one per coordinate ({shape[0]}); "
+                         f"got shape {values.shape}") from None
+
 
 class NoisyQuadratic:
     """f(theta) = sum_i h_i theta_i**2 / 2 with noisy gradients h * theta + sigma * xi.
@@ -139,13 +168,14 @@ class NoisyQuadratic:
     estimates the *expected* loss of a single copy, which `floor` predicts.
     """
 
-    def __init__(self, h=(1.0, 1.0), sigma=(0.0, 1.0), start=(2.0, 2.0), copies=1, seed=0):
-        h = np.array(h, dtype=float)
-        if h.ndim != 1 or not (np.all(h > 0) and np.all(np.isfinite(h))):
+    def __init__(self, h: ArrayLike = (1.0, 1.0), sigma: ArrayLike = (0.0, 1.0),
+                 start: ArrayLike = (2.0, 2.0), copies: int = 1, seed: int = 0) -> None:
+        h = _check.numbers("h", h, 0.0, why=_CURVATURE, open_low=True)
+        if h.ndim != 1 or h.size == 0:
             raise ValueError(f"h={h!r} must be a list of positive curvatures.")
-        sigma = np.broadcast_to(np.array(sigma, dtype=float), h.shape)
-        if not (np.all(sigma >= 0) and np.all(np.isfinite(sigma))):
-            raise ValueError(f"sigma={sigma!r} must be finite standard deviations >= 0.")
+        sigma = _shaped("sigma", _check.numbers("sigma", sigma, 0.0, why=_SIGMA), h.shape)
+        start = _shaped("start", _check.numbers("start", start), h.shape)
+        seed = _check.seed(seed)
         self.copies = _check.whole("copies", copies, 1,
                                    "it counts independent copies of the problem")
         self.h, self.sigma = np.tile(h, self.copies), np.tile(sigma, self.copies)
@@ -154,18 +184,18 @@ class NoisyQuadratic:
         self.seed = seed
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         """Rewind the noise stream."""
         self._rng = np.random.default_rng(self.seed)
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         theta = np.asarray(theta, dtype=float)
         return float(0.5 * np.sum(self.h * theta * theta)) / self.copies
 
-    def true_grad(self, theta):
+    def true_grad(self, theta: ArrayLike) -> np.ndarray:
         return self.h * np.asarray(theta, dtype=float)
 
-    def grad(self, theta):
+    def grad(self, theta: ArrayLike) -> np.ndarray:
         """The true gradient plus fresh noise sigma * xi (of the summed loss, so each copy
         sees exactly its own problem's gradient)."""
         return self.true_grad(theta) + self.sigma * self._rng.standard_normal(len(self.h))
@@ -173,7 +203,7 @@ class NoisyQuadratic:
 
 # --------------------------------------------------------------------------- closed forms
 
-def ema_variance_ratio(beta, t=None):
+def ema_variance_ratio(beta: float, t: int | None = None) -> float:
     """Variance of an exponential moving average of i.i.d. gradients, over theirs.
 
     m_t = beta * m_{t-1} + (1 - beta) * g_t from m_0 = 0. In the long run (t=None)
@@ -181,8 +211,8 @@ def ema_variance_ratio(beta, t=None):
     With t given: the bias-corrected m_hat_t = m_t / (1 - beta**t), whose ratio is
     (1 - beta) / (1 + beta) * (1 + beta**t) / (1 - beta**t) (1 at t = 1: one gradient).
     """
-    _check.number("beta", beta, 0.0, 1.0, "it is the decay rate of the moving average",
-                  open_high=True)
+    beta = _check.number("beta", beta, 0.0, 1.0, "it is the decay rate of the moving average",
+                         open_high=True)
     ratio = (1 - beta) / (1 + beta)
     if t is None:
         return ratio
@@ -190,7 +220,7 @@ def ema_variance_ratio(beta, t=None):
     return ratio * (1 + beta**t) / (1 - beta**t)
 
 
-def floor(lr, h, sigma, momentum=0.0):
+def floor(lr: float, h: ArrayLike, sigma: ArrayLike, momentum: float = 0.0) -> float:
     """Expected loss that SGD (momentum=0) or heavy ball settles at on `NoisyQuadratic`.
 
     Per coordinate, with curvature h and gradient noise sigma, SGD's iterate obeys
@@ -199,36 +229,39 @@ def floor(lr, h, sigma, momentum=0.0):
     Heavy ball (torch's b = momentum b + g) gives
     lr sigma**2 (1 + mu) / (2 (1 - mu) (2 (1 + mu) - lr h)). Summed over coordinates.
     """
-    h = np.atleast_1d(np.asarray(h, dtype=float))
-    sigma = np.broadcast_to(np.asarray(sigma, dtype=float), h.shape)
+    h = np.atleast_1d(_check.numbers("h", h, 0.0, why=_CURVATURE, open_low=True))
+    sigma = _shaped("sigma", _check.numbers("sigma", sigma, 0.0, why=_SIGMA), h.shape)
+    lr = _check.number("lr", lr, 0.0, why="it is a learning rate", open_low=True)
     mu = _check.number("momentum", momentum, 0.0, 1.0,
                        "the velocity must decay for heavy ball to settle",
                        open_high=True)
     limit = 2 * (1 + mu) / h.max()
-    if not 0 < lr < limit:
+    if not lr < limit:
         raise ValueError(f"lr={lr!r} has no floor: the run is stable only for "
                          f"0 < lr < 2 (1 + momentum) / max(h) = {limit:.4g}.")
     return float(np.sum(lr * sigma**2 * (1 + mu) / (2 * (1 - mu) * (2 * (1 + mu) - lr * h))))
 
 
-def adam_ratio(mean, std):
+def adam_ratio(mean: ArrayLike, std: ArrayLike) -> np.ndarray:
     """mean / sqrt(mean**2 + std**2): where Adam's m_hat / sqrt(v_hat) heads for a
     coordinate whose gradients have this mean and standard deviation (m_hat estimates the
     mean, v_hat the second moment mean**2 + std**2). Between -1 and 1; about
     mean / std when the noise dominates, about +-1 when it is absent."""
-    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    mean = _check.numbers("mean", mean)
+    std = _check.numbers("std", std, 0.0, why="it is a standard deviation")
     with np.errstate(invalid="ignore", divide="ignore"):
         return mean / np.sqrt(mean**2 + std**2)
 
 
 # --------------------------------------------------------------------------- the race
 
-RACE = {"curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
-        "optimizers": (("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.005, "momentum": 0.9}),
-                       ("adam", {"lr": 0.05}))}
+RACE: dict[str, Any] = {
+    "curvatures": (1.0, 10.0), "start": (2.0, 2.0), "steps": 400, "copies": 100,
+    "optimizers": (("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.005, "momentum": 0.9}),
+                   ("adam", {"lr": 0.05}))}
 
 
-def race(sigma, steps=None, seed=0):
+def race(sigma: float, steps: int | None = None, seed: int = 0) -> list:
     """SGD, heavy-ball momentum and Adam (the settings in `RACE`) on the same
     `NoisyQuadratic` with noise `sigma` in both coordinates (100 copies, so the losses are
     close to their expected values); a list of Trajectories. SGD and momentum have the same

@@ -63,7 +63,7 @@ class AdamState(NamedTuple):
     v_max: Optional[np.ndarray]
 
 
-def state_nbytes(state):
+def state_nbytes(state: tuple) -> int:
     """Bytes held by the arrays of an optimizer state (``t`` and ``None`` buffers count 0)."""
     return sum(x.nbytes for x in state if isinstance(x, np.ndarray))
 
@@ -157,7 +157,7 @@ def _decay_why(name, buffer):
             f"flips sign every step")
 
 
-def _as_theta(theta):
+def _as_theta(theta: ArrayLike) -> np.ndarray:
     """theta as an array of its own float dtype (integers and booleans become float64)."""
     theta = np.asarray(theta)
     if theta.dtype.kind in "biu":
@@ -167,7 +167,7 @@ def _as_theta(theta):
     return theta
 
 
-def _as_grad(grad, theta, owner):
+def _as_grad(grad: ArrayLike, theta: np.ndarray, owner: str) -> np.ndarray:
     grad = np.asarray(grad, dtype=theta.dtype)
     if grad.shape != theta.shape:
         raise ValueError(f"{owner}.step: grad has shape {grad.shape} but theta has shape "
@@ -197,7 +197,7 @@ class _Optimizer:
     the equations of its docstring, on arrays already checked.
     """
 
-    State: type
+    State: Any
     label: str
     _hp: dict
 
@@ -210,11 +210,11 @@ class _Optimizer:
         args = ", ".join(f"{k}={v!r}" for k, v in self._hp.items())
         return f"{type(self).__name__}({args})"
 
-    def init(self, theta: ArrayLike) -> tuple:
+    def init(self, theta: ArrayLike) -> Any:
         """The state before the first step (``t = 0``)."""
         return self._init(_as_theta(theta))
 
-    def step(self, theta: ArrayLike, grad: ArrayLike, state: tuple) -> tuple[np.ndarray, tuple]:
+    def step(self, theta: ArrayLike, grad: ArrayLike, state: Any) -> tuple[np.ndarray, Any]:
         """One update: returns ``(new_theta, new_state)``; the inputs are never modified."""
         name = type(self).__name__
         theta = _as_theta(theta)
@@ -229,6 +229,12 @@ class _Optimizer:
         with np.errstate(all="ignore"):  # non-finite gradients propagate silently, as in torch
             theta, state = self._update(theta, grad, state)
         return _array(theta), state
+
+    def _init(self, theta: np.ndarray) -> Any:
+        raise NotImplementedError  # each optimizer's own state
+
+    def _update(self, theta: np.ndarray, grad: np.ndarray, state: Any) -> tuple:
+        raise NotImplementedError  # each optimizer's own equations
 
     def _zeros(self, theta):
         return np.zeros_like(theta)
@@ -251,7 +257,8 @@ class SGD(_Optimizer):
 
     State = SGDState
 
-    def __init__(self, lr=1e-3, momentum=0, dampening=0, nesterov=False, weight_decay=0):
+    def __init__(self, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 nesterov: bool = False, weight_decay: float = 0):
         name = "SGD"
         lr = _at_least_zero(name, "lr", lr, _WHY_LR)
         momentum = _at_least_zero(name, "momentum", momentum,
@@ -288,6 +295,8 @@ class SGD(_Optimizer):
         return theta + (-lr) * grad, SGDState(t=t, b=_array(b) if b is not None else None)
 
 
+# Okabe & Ito's (2008) colour-blind-safe palette, with Tol's wine for AdamW instead of
+# their yellow (too light on white); tests/test_palette.py checks every pair.
 # Plain and momentum GD need a step below 2 / curvature, which depends on the surface;
 # the adaptive methods move about lr per step, so 0.1 suits every surface.
 _SGD_CONTROLS = ("lr", "momentum", "nesterov")
@@ -320,8 +329,8 @@ class Adagrad(_Optimizer):
 
     State = AdagradState
 
-    def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10):
+    def __init__(self, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10):
         name = "Adagrad"
         lr = _at_least_zero(name, "lr", lr, _WHY_LR)
         lr_decay = _at_least_zero(name, "lr_decay", lr_decay,
@@ -372,8 +381,8 @@ class RMSprop(_Optimizer):
 
     State = RMSpropState
 
-    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False):
+    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False):
         name = "RMSprop"
         lr = _at_least_zero(name, "lr", lr, _WHY_LR)
         alpha = _unit_interval(name, "alpha", alpha, _decay_why("alpha", "squared gradients"))
@@ -441,8 +450,9 @@ class Adam(_Optimizer):
     State = AdamState
     _decoupled = False
 
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0,
-                 amsgrad=False, bias_correction=True):
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False,
+                 bias_correction: bool = True):
         self._setup(lr, beta1, beta2, eps, weight_decay, amsgrad)
         self._hp["bias_correction"] = bool(bias_correction)
         self.label = "AMSGrad" if self._hp["amsgrad"] else "Adam"
@@ -504,14 +514,12 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False):
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False):
         self._setup(lr, beta1, beta2, eps, weight_decay, amsgrad)
         self.label = "AdamW"
 
 
-# Okabe & Ito's (2008) colour-blind-safe palette, with Tol's wine for AdamW instead of
-# their yellow (too light on white); tests/test_palette.py checks every pair.
 _ADAM_CONTROLS = ("lr", "beta1", "beta2", "eps")
 register(Spec("adam", Adam, "Adam", "#D55E00", "-", "o",
               controls=_ADAM_CONTROLS + ("bias_correction",)))

@@ -9,6 +9,7 @@ and Ito's colour-blind-safe palette (AdamW in a wine red), readable in greyscale
 Functions draw on an optional `ax` (else make a figure) and return the axes; those that
 make several panels (`small_multiples`, `surface_panels`, `online_*`) return the figure."""
 import zlib
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -24,7 +25,7 @@ __all__ = ["STYLE", "apply_style", "color", "contour", "distinct_colors", "disti
            "heatmap", "loss_curves", "online_panels", "online_runs", "paths",
            "small_multiples", "style", "surface_panels"]
 
-STYLE = {
+STYLE: dict[Any, Any] = {
     "figure.dpi": 80,
     "savefig.dpi": 80,
     "figure.figsize": (5.0, 3.6),
@@ -120,7 +121,7 @@ def _new_ax(ax, figsize=None):
     return ax
 
 
-def contour(surface, ax: Axes | None = None, title: str | None = None,
+def contour(surface: str | _surfaces.Surface, ax: Axes | None = None, title: str | None = None,
             resolution: int = 200) -> Axes:
     """Contour lines of a surface in its window, with its minima marked by stars.
 
@@ -128,8 +129,8 @@ def contour(surface, ax: Axes | None = None, title: str | None = None,
     """
     surface = _surfaces.get(surface)
     ax = _new_ax(ax, _window_size(surface, 4.0))
-    x = np.linspace(*surface.xlim, resolution)
-    y = np.linspace(*surface.ylim, resolution)
+    x = np.linspace(surface.xlim[0], surface.xlim[1], resolution)
+    y = np.linspace(surface.ylim[0], surface.ylim[1], resolution)
     X, Y = np.meshgrid(x, y)
     with np.errstate(all="ignore"):
         Z = surface.f(X, Y)
@@ -171,7 +172,7 @@ def paths(surface, trajectories, ax: Axes | None = None, title: str | None = Non
         ax = _new_ax(ax, _window_size(surface, 4.0, legend_width=2.2 if legend else 0.0))
     ax = contour(surface, ax=ax, title=title)
     trajs = _listed(trajectories)
-    starts = set()
+    starts: set = set()
     for traj, kw in zip(trajs, distinct_styles([t.label for t in trajs])):
         c = kw["color"]
         p = traj.points
@@ -256,7 +257,7 @@ def small_multiples(surface, runs: list, param: str, ncols: int = 3, title: str 
     panel_height = _window_size(panels[0][0], panel_width)[1]
     fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
                              figsize=(panel_width * ncols, panel_height * nrows + 0.7))
-    handles = {}
+    handles: dict = {}
     for ax, (surf, value, trajs) in zip(axes.flat, panels):
         shown = f"{value:g}" if isinstance(value, (int, float, np.number)) else f"{value}"
         paths(surf, trajs, ax=ax, title=f"{param} = {shown}", legend=False)
@@ -297,9 +298,9 @@ def surface_panels(panels: list, losses: bool = False, panel_width: float = 4.3,
         paths(surface, trajs, ax=axes[0, k], title=f"{surface.title}, {steps} steps",
               legend=(k == 0))
         if losses:
-            ax = loss_curves(trajs, ax=axes[1, k], title=f"Loss, {surface.title}")
-            if ax.get_legend():
-                ax.get_legend().remove()            # the first panel's legend names the colours
+            legend = loss_curves(trajs, ax=axes[1, k], title=f"Loss, {surface.title}").get_legend()
+            if legend:
+                legend.remove()            # the first panel's legend names the colours
     return fig
 
 

@@ -11,9 +11,10 @@ also knows how to draw itself: `f(X, Y)` works on whole grids, and `xlim`, `ylim
 Names in `SURFACES`: quadratic, rotated_quadratic, rosenbrock, beale, saddle, himmelblau.
 """
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check
 
@@ -34,14 +35,22 @@ class Surface:
     title: str
     f: Callable
     df: Callable
-    xlim: tuple
-    ylim: tuple
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
     minima: np.ndarray
     min_loss: float | None
     start: np.ndarray
     levels: np.ndarray
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        if not (callable(self.f) and callable(self.df)):
+            raise ValueError(f"{self.name}: f and df must be functions of (x, y): the loss "
+                             f"and its two partial derivatives")
+        for name in ("xlim", "ylim"):
+            window = _check.numbers(name, getattr(self, name))
+            if window.shape != (2,) or not window[0] < window[1]:
+                raise ValueError(f"{self.name}: {name}={getattr(self, name)!r} must be a "
+                                 f"window (low, high) with low < high")
         for name in ("minima", "start", "levels"):      # read-only: surfaces are shared
             a = np.array(getattr(self, name), dtype=float)
             a.flags.writeable = False
@@ -64,19 +73,19 @@ class Surface:
             with np.errstate(all="ignore"):
                 return fn(np.float64(x), np.float64(y))
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         """The loss at the point theta, a float."""
         return float(self._call(self.f, theta))
 
-    def grad(self, theta):
+    def grad(self, theta: ArrayLike) -> np.ndarray:
         """The analytic gradient at theta, a new array of shape (2,)."""
         return np.array(self._call(self.df, theta), dtype=float)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Surface {self.name}: {self.title}>"
 
 
-def quadratic(kappa=10.0, angle=0.0):
+def quadratic(kappa: float = 10.0, angle: float = 0.0) -> Surface:
     """f = (u**2 + kappa * w**2) / 2, a bowl whose curvatures are 1 and kappa.
 
     (u, w) are the coordinates rotated by `angle` degrees: u runs along the direction
@@ -107,12 +116,12 @@ def quadratic(kappa=10.0, angle=0.0):
                    levels=np.geomspace(0.01, 100.0, 17))
 
 
-def rotated_quadratic(kappa=10.0, angle=45.0):
+def rotated_quadratic(kappa: float = 10.0, angle: float = 45.0) -> Surface:
     """The ill-conditioned quadratic with its valley turned by `angle` degrees."""
     return quadratic(kappa=kappa, angle=angle)
 
 
-def rosenbrock(a=1.0, b=100.0):
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
     """f = (a - x)**2 + b (y - x**2)**2: a curved, flat-bottomed valley; minimum at (a, a**2)."""
     a = _check.number("a", a)
     b = _check.number("b", b, 0.0, why="it is the steepness of the valley walls", open_low=True)
@@ -132,7 +141,7 @@ def rosenbrock(a=1.0, b=100.0):
                    start=np.array([-1.2, 1.0]), levels=np.geomspace(0.01, 3000.0, 18))
 
 
-def beale():
+def beale() -> Surface:
     """Beale's function: flat plateaus and steep walls; one minimum, at (3, 0.5)."""
     def f(x, y):
         t1 = 1.5 - x + x * y
@@ -153,7 +162,7 @@ def beale():
                    levels=np.geomspace(0.01, 1e5, 22))
 
 
-def saddle():
+def saddle() -> Surface:
     """f = x**2 - y**2: a saddle point at the origin and no minimum at all.
 
     The loss falls without bound along y, so `minima` is empty and `min_loss` is None;
@@ -178,7 +187,7 @@ _HIMMELBLAU_MINIMA = np.array([[3.0, 2.0],
                                [3.5844283403304917, -1.8481265269644036]])
 
 
-def himmelblau():
+def himmelblau() -> Surface:
     """f = (x**2 + y - 11)**2 + (x + y**2 - 7)**2: four minima, all with loss 0.
 
     Which one a run reaches depends on the start and on the optimizer; the default start
@@ -203,7 +212,7 @@ _FACTORIES = {"quadratic": quadratic, "rotated_quadratic": rotated_quadratic,
 SURFACES = tuple(_FACTORIES)
 
 
-def get(name, **kw):
+def get(name: "str | Surface", **kw: Any) -> Surface:
     """The surface called `name` (one of SURFACES), built with keyword arguments `kw`.
 
     A `Surface` passed in is returned unchanged, so functions can accept either.

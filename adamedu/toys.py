@@ -12,8 +12,10 @@ is exactly zero on most steps: the sparse gradients Adagrad was designed for.
 """
 import itertools
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check, data, trajectory
 
@@ -34,17 +36,18 @@ class RareFeature:
     gradient of sample (k - 1) mod n, `sample_grad(theta, k - 1)`.
     """
 
-    def __init__(self, n=1000, p_rare=0.05, rare_scale=0.3, w_true=(1.3, -2.2), seed=0):
-        _check.whole("n", n, 1, "it is the number of samples")
+    def __init__(self, n: int = 1000, p_rare: float = 0.05, rare_scale: float = 0.3,
+                 w_true: ArrayLike = (1.3, -2.2), seed: int = 0) -> None:
+        n = _check.whole("n", n, 1, "it is the number of samples")
         _check.number("p_rare", p_rare, 0.0, 1.0, "it is the fraction of samples in which the "
                       "rare feature is present", open_low=True)
         _check.number("rare_scale", rare_scale, 0.0, why="it is the standard deviation of the "
                       "rare feature where present", open_low=True)
-        w_true = np.array(w_true, dtype=float)
-        if w_true.shape != (2,) or not np.isfinite(w_true).all():
+        w_true = _check.numbers("w_true", w_true)
+        if w_true.shape != (2,):
             raise ValueError(f"w_true={w_true!r} must be two finite numbers (one weight per "
                              f"feature).")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_check.seed(seed))
         common = rng.normal(size=n)
         present = rng.random(n) < p_rare
         rare = np.where(present, rare_scale * rng.normal(size=n), 0.0)
@@ -57,23 +60,24 @@ class RareFeature:
         self.name = "rare_feature"
         self.title = f"Rare feature (present in {present.mean():.0%} of samples)"
 
-    def loss(self, theta):
+    def loss(self, theta: ArrayLike) -> float:
         """Full-data loss mean_i (x_i . theta - y_i)^2 / 2, a float."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return float(0.5 * np.mean(r * r))
 
-    def grad(self, theta):
+    def grad(self, theta: ArrayLike) -> np.ndarray:
         """Full-data gradient mean_i (x_i . theta - y_i) x_i."""
         r = self.X @ np.asarray(theta, dtype=float) - self.y
         return self.X.T @ r / len(self.y)
 
-    def sample_grad(self, theta, i):
+    def sample_grad(self, theta: ArrayLike, i: int) -> np.ndarray:
         """Gradient of sample i (taken mod n): (x_i . theta - y_i) x_i. Its second entry
         is exactly 0 when the rare feature is absent from sample i."""
         x = self.X[i % len(self.y)]
         return (x @ np.asarray(theta, dtype=float) - self.y[i % len(self.y)]) * x
 
-    def run(self, optimizer, steps=300, start=None, label=None):
+    def run(self, optimizer: Any, steps: int = 300, start: ArrayLike | None = None,
+            label: str | None = None) -> trajectory.Trajectory:
         """A stochastic run: step k uses `sample_grad(theta, k - 1)`.
 
         Returns a `trajectory.Trajectory` whose `losses` are full-data losses and whose

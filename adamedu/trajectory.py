@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from adamedu import _check
 
@@ -33,13 +34,13 @@ __all__ = ["Trajectory", "run", "default_bound", "EXPLODED_LOSS", "loss_exploded
 EXPLODED_LOSS = 1e6  # a training loss (cross-entropy) this large means the run has blown up
 
 
-def diverged_text(step, reason=""):
+def diverged_text(step: int, reason: str = "") -> str:
     """How the course says a run diverged: 'diverged at step k: reason' (or without the
     reason)."""
     return f"diverged at step {step}" + (f": {reason}" if reason else "")
 
 
-def loss_exploded(loss):
+def loss_exploded(loss: float) -> bool:
     """The training rule: a loss that is NaN or above `EXPLODED_LOSS` counts as diverged."""
     return not loss < EXPLODED_LOSS
 
@@ -65,27 +66,27 @@ class Trajectory:
     states: list | None = None
 
     @property
-    def steps(self):
+    def steps(self) -> int:
         """Number of steps completed."""
         return len(self.points) - 1
 
     @property
-    def final_point(self):
+    def final_point(self) -> np.ndarray:
         return self.points[-1]
 
     @property
-    def final_loss(self):
+    def final_loss(self) -> float:
         return float(self.losses[-1])
 
     @property
-    def distance_to_min(self):
+    def distance_to_min(self) -> float | None:
         """Euclidean distance from the final point to the nearest known minimum, or None."""
         if len(self.minima) == 0:
             return None
         return float(np.min(np.linalg.norm(self.minima - self.final_point, axis=1)))
 
     @property
-    def message(self):
+    def message(self) -> str:
         """One sentence about the run, for printing in a lesson."""
         if self.diverged_at is not None:
             return diverged_text(self.diverged_at, self.reason)
@@ -95,7 +96,7 @@ class Trajectory:
         return f"<Trajectory {self.label}: {self.message}>"
 
 
-def default_bound(problem):
+def default_bound(problem) -> float:
     """The |theta| beyond which a run counts as diverged.
 
     For a surface: 100 times the distance from the origin to the farthest corner of its
@@ -112,7 +113,9 @@ def _bad(a):
     return "NaN" if np.isnan(a).any() else "infinite"
 
 
-def run(optimizer, problem, start=None, steps=100, record_states=False, bound=None, label=None):
+def run(optimizer, problem, start: ArrayLike | None = None, steps: int = 100,
+        record_states: bool = False, bound: float | None = None,
+        label: str | None = None) -> Trajectory:
     """Run `steps` steps of `optimizer` on `problem` from `start`; return a `Trajectory`.
 
     start defaults to `problem.start`. bound is the |theta| that counts as divergence
@@ -160,7 +163,7 @@ def run(optimizer, problem, start=None, steps=100, record_states=False, bound=No
                 break
             points.append(theta.copy())
             losses.append(loss)
-            if record_states:
+            if states is not None:
                 states.append(state)
 
     return Trajectory(points=np.array(points), losses=np.array(losses), diverged_at=diverged_at,

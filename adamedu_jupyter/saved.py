@@ -12,7 +12,7 @@ it (the explorers' still PNG, a quiz's HTML), so the notebook shows that when re
 and the view of a plain widget whose model is not in the saved state (its text stays).
 Views whose model the saved state holds are kept, and so is that state; without any
 view left, the state is dropped. A still picture that replaces a view is followed by a
-one-line note (`STILL_NOTE`): running the cell brings the sliders back.
+one-line note (`still_note()`, `NOTE_TEXT`): running the cell brings the sliders back.
 `tools/execute_notebooks.py` applies it to every committed notebook, and this package's
 server extension (`adamedu_jupyter`, enabled by the configuration `pip install` puts into
 the environment) to every save made in JupyterLab. It imports nothing from the course, so
@@ -42,6 +42,13 @@ def is_still_note(output):
     return bool(output.get("metadata", {}).get(NOTE_KEY))
 
 
+def _like(kind, value):
+    """value's dicts as `kind` (an nbformat NotebookNode when the notebook is one)."""
+    if isinstance(value, dict):
+        return kind({key: _like(kind, item) for key, item in value.items()})
+    return value
+
+
 def saved_models(nb):
     """The model ids in the notebook's saved widget state."""
     state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {})
@@ -67,7 +74,7 @@ def keep_stills(nb):
                 del data[WIDGET_VIEW]
                 dropped += 1
                 if "image/png" in data:  # an explorer: say how to get the sliders back
-                    outputs.append(still_note())
+                    outputs.append(_like(type(out), still_note()))
             else:
                 left += 1
         if len(outputs) != len(cell.get("outputs", [])):

@@ -25,6 +25,24 @@ from adamedu import _check
     (lambda: _check.whole("steps", np.int64(0), 1, "it counts"),
      "steps=0 is outside the allowed range [1, inf): it counts"),
     (lambda: _check.whole("n", False), "n must be a whole number, got False"),
+    (lambda: _check.whole("step", 4, 0, "it ran 3 steps", high=3),
+     "step=4 is outside the allowed range [0, 3]: it ran 3 steps"),
+    (lambda: _check.numbers("lrs", [0.1, math.nan], 0.0),
+     "lrs[1]=nan is not finite; the allowed range is [0, inf): nan and inf make every result "
+     "nan or inf"),
+    (lambda: _check.numbers("X", [[1.0, 2.0], [3.0, -1.0]], 0.0, why="a size"),
+     "X[1, 1]=-1.0 is outside the allowed range [0, inf): a size"),
+    (lambda: _check.numbers("sigma", -2, 0.0), "sigma=-2.0 is outside the allowed range [0, inf)"),
+    (lambda: _check.numbers("lrs", [0.1, "1"]),
+     "lrs must be finite real numbers, got [0.1, '1']"),
+    (lambda: _check.numbers("lrs", [[0.1], [0.2, 0.3]], 0.0),
+     "lrs must be finite real numbers in the allowed range [0, inf), got [[0.1], [0.2, 0.3]]"),
+    (lambda: _check.numbers("mask", [True, False]), "mask must be finite real numbers, got "
+     "[True, False]"),
+    (lambda: _check.seed(-1), "seed=-1 is outside the allowed range [0, inf): it picks the "
+     "random numbers; the same seed gives the same numbers"),
+    (lambda: _check.seed(0.5), "seed must be a whole number in the allowed range [0, inf), "
+     "got 0.5"),
 ])
 def test_one_wording_for_every_bad_number(call, message):
     with pytest.raises(ValueError) as info:
@@ -40,3 +58,12 @@ def test_values_inside_come_back_as_float_or_int():
     # a closed infinite end lets infinity in (a bound that never triggers)
     bound = _check.number("bound", math.inf, 0.0, math.inf, open_low=True, open_high=False)
     assert bound == math.inf
+
+
+def test_numbers_come_back_as_a_float_array_of_the_same_shape():
+    out = _check.numbers("x", [[1, 2], [3, 4]], 0.0)
+    assert out.dtype == np.float64 and out.shape == (2, 2)
+    assert _check.numbers("x", 3).shape == () and _check.numbers("x", []).shape == (0,)
+    # closed infinite end: inf allowed, as in `number`
+    assert _check.numbers("losses", [1.0, math.inf], high=math.inf, open_high=False)[1] == math.inf
+    assert _check.seed(np.int64(7)) == 7

@@ -4,9 +4,10 @@ Lessons and solutions (notebooks/, solutions/) are committed as executed top to 
 in a fresh kernel (tools/execute_notebooks.py): execution counts 1, 2, 3, ..., no error
 or stderr output, no path of the machine that ran them in an output, and no TODO or FIXME
 left in their text. Student notebooks (exercises/) carry no outputs and no solution
-markers. Every notebook is readable JSON under 3 MiB; no cache folder is tracked; CI
-runs pytest; there is a README. Notebook metadata and widget views are checked by
-tests/test_notebook_metadata.py.
+markers. Every notebook is readable JSON under 3 MiB; no cache folder is tracked; there
+is a README whose test command (the block between its `test-command` markers) runs
+pytest, and `.ci/run` (its commands, not its comments) reads that block and executes it.
+Notebook metadata and widget views are checked by tests/test_notebook_metadata.py.
 """
 import json
 import re
@@ -112,15 +113,56 @@ def tracked_problems(files):
             if ".ipynb_checkpoints/" in f or "__pycache__" in f]
 
 
+TEST_COMMAND = re.compile(r"<!-- test-command -->\s*```[^\n]*\n(.*?)```\s*<!-- /test-command -->",
+                          re.S)
+RUNS_PYTEST = re.compile(r"(^|[\s;&|(])(\S*python3?(\.exe)? -m pytest|pytest)(\s|$)")
+# In .ci/run: the assignment that reads the README's block, and the line that runs it.
+CI_READS = re.compile(r'^test_command="\$\((.*?)\)"$', re.S | re.M)
+CI_RUNS = re.compile(r'^\s*(bash -c|sh -c|eval) "\$test_command"\s*$', re.M)
+
+
+def readme_test_command(text):
+    """The README's test command (the code block between the test-command markers), or None."""
+    found = TEST_COMMAND.search(text)
+    return found.group(1).strip() if found else None
+
+
+def ci_commands(text):
+    """.ci/run without its comments (whole-line ones; the shebang is one)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def ci_test_command(ci, root):
+    """What .ci/run's assignment of test_command yields when run in `root` (bash), or None
+    when .ci/run has no such assignment followed by a line that executes it."""
+    code = ci_commands(ci.read_text(encoding="utf-8", errors="replace"))
+    reads, runs = CI_READS.search(code), CI_RUNS.search(code)
+    if not (reads and runs and reads.end() < runs.start()):
+        return None
+    out = subprocess.run(["bash", "-c", f'{reads.group(0)}\nprintf %s "$test_command"'],
+                         cwd=root, capture_output=True, text=True)
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
 def repo_problems(root):
-    ci = root / ".ci" / "run"
+    readme, ci = root / "README.md", root / ".ci" / "run"
     problems = []
+    command = None
+    if not readme.exists():
+        problems.append("README.md is missing")
+    else:
+        command = readme_test_command(readme.read_text(encoding="utf-8"))
+        if command is None:
+            problems.append("README.md has no test command (a code block between "
+                            "<!-- test-command --> and <!-- /test-command -->)")
+        elif not RUNS_PYTEST.search(command):
+            problems.append(f"the README's test command does not run pytest: {command}")
     if not ci.exists():
         problems.append(".ci/run is missing: CI runs nothing")
-    elif "pytest" not in ci.read_text(encoding="utf-8", errors="replace"):
-        problems.append(".ci/run does not call pytest (the README's test command?)")
-    if not (root / "README.md").exists():
-        problems.append("README.md is missing")
+    elif command is not None and ci_test_command(ci, root) != command:
+        problems.append(".ci/run does not execute the README's test command (outside its "
+                        "comments: test_command=\"$(sed ... README.md ...)\", then "
+                        "bash -c \"$test_command\")")
     return problems
 
 
@@ -161,7 +203,7 @@ def test_no_cache_files_are_tracked():
     assert not tracked_problems(files), "\n".join(tracked_problems(files))
 
 
-def test_ci_runs_pytest_and_there_is_a_readme():
+def test_ci_runs_the_readme_test_command_and_it_runs_pytest():
     assert not repo_problems(ROOT), "\n".join(repo_problems(ROOT))
 
 
@@ -229,10 +271,40 @@ def test_repo_checks_catch_missing_ci_and_readme(tmp_path):
                              "adamedu/__pycache__/x.pyc", "adamedu/x.py"]) == [
         "notebooks/.ipynb_checkpoints/01-checkpoint.ipynb: should not be tracked",
         "adamedu/__pycache__/x.pyc: should not be tracked"]
-    assert repo_problems(tmp_path) == [".ci/run is missing: CI runs nothing",
-                                       "README.md is missing"]
+    assert repo_problems(tmp_path) == ["README.md is missing",
+                                       ".ci/run is missing: CI runs nothing"]
     (tmp_path / ".ci").mkdir()
     (tmp_path / ".ci" / "run").write_text("echo hello\n")
     (tmp_path / "README.md").write_text("# course\n")
     assert repo_problems(tmp_path) == [
-        ".ci/run does not call pytest (the README's test command?)"]
+        "README.md has no test command (a code block between <!-- test-command --> and "
+        "<!-- /test-command -->)"]
+
+
+def _fake_repo(root, readme_command, ci):
+    (root / ".ci").mkdir(exist_ok=True)
+    (root / ".ci" / "run").write_text(ci)
+    (root / "README.md").write_text(f"# course\n<!-- test-command -->\n```\n{readme_command}\n"
+                                    f"```\n<!-- /test-command -->\n")
+
+
+def test_ci_check_reads_commands_not_comments(tmp_path):
+    real_ci = (ROOT / ".ci" / "run").read_text()
+    _fake_repo(tmp_path, ".venv/bin/python -m pytest", real_ci)
+    assert repo_problems(tmp_path) == []
+    # pytest named only in a comment, the README block never executed: caught
+    _fake_repo(tmp_path, ".venv/bin/python -m pytest",
+               "#!/bin/bash\n# runs python -m pytest, the README's test command\necho hi\n")
+    assert repo_problems(tmp_path) == [
+        ".ci/run does not execute the README's test command (outside its comments: "
+        'test_command="$(sed ... README.md ...)", then bash -c "$test_command")']
+    # the block read but its execution commented out: caught
+    _fake_repo(tmp_path, ".venv/bin/python -m pytest",
+               real_ci.replace('bash -c "$test_command"', '# bash -c "$test_command"'))
+    assert len(repo_problems(tmp_path)) == 1
+    # a README block that runs no pytest: caught
+    _fake_repo(tmp_path, "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt",
+               real_ci)
+    assert repo_problems(tmp_path) == [
+        "the README's test command does not run pytest: python3 -m venv .venv && "
+        ".venv/bin/pip install -r requirements.txt"]

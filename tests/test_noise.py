@@ -4,9 +4,11 @@ Every closed form is checked against exact enumeration or an exact recursion, an
 a simulation with the package's own optimizers.
 """
 import itertools
+import struct
 
 import numpy as np
 import pytest
+from IPython.core.formatters import format_display_data
 
 from adamedu import data, noise, optimizers, trajectory
 from adamedu.widgets import explore_noise
@@ -165,8 +167,12 @@ def test_explorer_redraws_and_shows_a_still_figure():
     ex.set(sigma=3.0)
     assert ex.png != before and ex.png.startswith(b"\x89PNG")
     assert ex.readout[0].startswith("GD (lr=0.05): mean loss over the last 100 steps")
-    bundle = ex._repr_mimebundle_()
+    bundle, metadata = format_display_data(ex)
     assert {"image/png", "text/plain", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+    # drawn at twice its size in CSS pixels and shown at that size (sharp on HiDPI screens)
+    assert metadata["image/png"] == {"width": 480, "height": 256}
+    assert struct.unpack(">II", ex.png[16:24]) == (960, 512)
+    assert (ex.image.layout.width, ex.image.layout.height) == ("480px", "256px")
     with pytest.raises(ValueError, match="choose one of the slider's values"):
         ex.set(sigma=2.0)
 
@@ -174,7 +180,7 @@ def test_explorer_redraws_and_shows_a_still_figure():
 @pytest.mark.parametrize("call, message", [
     (lambda: noise.LeastSquares(n=5, batch_size=6), "larger than the training set"),
     (lambda: noise.LeastSquares(label_noise=-1), "label_noise"),
-    (lambda: noise.NoisyQuadratic(h=(1.0, 0.0)), "positive curvatures"),
+    (lambda: noise.NoisyQuadratic(h=(1.0, 0.0)), r"h\[1\]=0.0 is outside the allowed range"),
     (lambda: noise.ema_variance_ratio(1.0), r"beta=1.0 is outside the allowed range \[0, 1\)"),
     (lambda: noise.minibatch_variance(np.ones((3, 2)), 0), "batch_size=0"),
     (lambda: noise.minibatch_grad(np.ones(2), np.ones((3, 2)), np.ones(3), []), "non-empty"),

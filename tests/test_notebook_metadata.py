@@ -76,6 +76,16 @@ def test_keep_stills_keeps_the_picture_or_html_and_drops_the_view():
     assert keep_stills(nb) == 0 and len(nb["cells"][0]["outputs"]) == 3  # once only
 
 
+def test_keep_stills_adds_its_note_as_a_notebook_node_to_an_nbformat_notebook():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.from_dict(output({"image/png": "iVBOR", "text/plain": "x"}))])])
+    assert keep_stills(nb) == 1
+    note = nb.cells[0].outputs[1]
+    assert note.output_type == "display_data" and is_still_note(note)
+    nbformat.validate(nb)
+    assert nbformat.reads(nbformat.writes(nb), as_version=4) == nb
+
+
 def test_keep_stills_keeps_a_plain_widget_whose_state_is_saved_and_prunes_the_rest():
     state = {"box": {"state": {"children": ["IPY_MODEL_child"]}}, "child": {"state": {}},
              "gone": {"state": {}}}

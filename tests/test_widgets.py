@@ -313,6 +313,11 @@ def test_display_bundle_holds_the_widget_and_a_still_image():
     assert still.shape[1] == live.shape[1] and still.shape[0] > live.shape[0]  # summary strip
     np.testing.assert_array_equal(still[:live.shape[0]], live)
     assert bundle["text/plain"].splitlines() == ex.readout
+    # drawn at twice the size it is shown at, in CSS pixels (sharp on HiDPI screens)
+    _, metadata = format_display_data(ex)
+    assert metadata["image/png"] == {"width": still.shape[1] / 2, "height": still.shape[0] / 2}
+    assert ex.image.layout.width == f"{live.shape[1] / 2:g}px" == "640px"
+    assert ex.image.layout.height == f"{live.shape[0] / 2:g}px"
 
 
 def test_steps_change_keeps_the_layout_and_contours():

@@ -7,7 +7,7 @@ With bubblewrap (``bwrap``), each submission runs in its own sandbox:
   bound at their own paths, also under /tmp); not the submissions, solutions, gradebook,
   home folders or /etc/shadow;
 - it is not root: when the grader runs as root, the command starts as `NOBODY` with no
-  capabilities and an empty bounding set (`DROP_ROOT`); otherwise it runs as the grader's
+  capabilities and an empty bounding set (setpriv, else `DROP_ROOT`); otherwise as the grader's
   user in a user namespace without capabilities. Either way it cannot change mounts;
 - writable are only two sized tmpfs: /tmp (`TMPFS_BYTES` in all: its working folder,
   HOME, the kernel's files and results) and /dev/shm (`SHM_BYTES`);
@@ -137,8 +137,7 @@ class Sandbox:
         groups = self._new_cgroups(marker, memory_mb)
         cmd = list(argv)
         if self.bwrap:
-            drop = [sys.executable, "-I", "-c", DROP_ROOT] if self.root else []
-            cmd = self._bwrap_args(jobdir) + drop + cmd
+            cmd = self._bwrap_args(jobdir) + (_drop_root() if self.root else []) + cmd
         # stderr goes to a file, not a pipe: a daemon holding a pipe open would keep the
         # grader waiting for its end of file
         with tempfile.TemporaryFile(dir=jobdir) as err:
@@ -256,6 +255,16 @@ def _allowed(readable):
     for r in readable:
         args += _parents(r) + ["--ro-bind", str(r), str(r)]
     return args
+
+
+def _drop_root():
+    """The command prefix that becomes NOBODY with no capabilities: util-linux's setpriv
+    (a few ms), else DROP_ROOT in Python (25 ms more per submission)."""
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        return [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                "--bounding-set=-all", "--inh-caps=-all", "--"]
+    return [sys.executable, "-I", "-S", "-c", DROP_ROOT]
 
 
 def _parents(path):

@@ -14,10 +14,13 @@ from matplotlib.figure import Figure
 
 from adamedu import plots, trajectory
 from adamedu.widgets import _layouts, _mathtext, _png
-from adamedu.widgets._sliders import WIDTH
+from adamedu.widgets._sliders import DPI, WIDTH, css
 
 LOSS_FLOOR = 1e-10  # the loss panel shows loss - min_loss down to this value
 _PANEL_HEIGHT, _LINE_HEIGHT = 3.0, 0.2  # inches, at dpi 80
+# the still picture's caption (a summary line per run, wrapped to the width): 14 CSS
+# pixels, JupyterLab's body text, on lines of 20
+_CAPTION_SIZE, _CAPTION_LINE = 14 * 72 / 80, 0.25  # points, inches at dpi 80
 
 
 def _exit_point(p, q, xlim, ylim):
@@ -52,6 +55,35 @@ def divergence_mark(points, xlim, ylim):
     return _exit_point(points[k], points[k + 1], xlim, ylim)
 
 
+def _caption(lines):
+    """RGBA pixels of `lines` ((text, colour) pairs) under each other in the caption's
+    size, each wrapped at spaces to the explorers' width (its continuation indented)."""
+    probe = Figure(figsize=(WIDTH, 1.0), dpi=DPI)
+    renderer = FigureCanvasAgg(probe).get_renderer()
+    measure = probe.text(0, 0, "", fontsize=_CAPTION_SIZE)
+    room = 0.96 * WIDTH * DPI
+    rows = []
+    for text, color in lines:
+        row = ""
+        for word in text.split(" "):
+            wider = f"{row} {word}" if row else word
+            measure.set_text(wider)
+            if row.strip() and measure.get_window_extent(renderer).width > room:
+                rows.append((row, color))
+                row = "    " + word
+            else:
+                row = wider
+        rows.append((row, color))
+    height = _CAPTION_LINE * (len(rows) + 0.5)
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI)
+    canvas = FigureCanvasAgg(fig)
+    for i, (row, color) in enumerate(rows):
+        fig.text(0.02, 1 - _CAPTION_LINE * (i + 1) / height, row, va="bottom", ha="left",
+                 fontsize=_CAPTION_SIZE, color=color)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())
+
+
 class _PathFigure:
     """One Agg figure for the explorer: `draw(...)` returns the live PNG, `still_png()`
     the same picture with a summary line per run under the panels. Its artists carry
@@ -63,14 +95,14 @@ class _PathFigure:
         n = len(runs)
         height = _PANEL_HEIGHT + _LINE_HEIGHT * (n + 0.5)
         strip = _LINE_HEIGHT * (n + 0.5) / height  # a strip under the panels for the summary
-        self.figure = fig = Figure(figsize=(WIDTH, height), dpi=80)
+        self.figure = fig = Figure(figsize=(WIDTH, height), dpi=DPI)
         self._layout_rect = (0, strip, 1, 1 - strip)
         self._max_steps = max_steps
         self._canvas = FigureCanvasAgg(fig)
         _mathtext.share(self._canvas)
         w_px, h_px = self._canvas.get_width_height()
-        self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * 80))
-        image.layout = W.Layout(width=f"{w_px}px", height=f"{self._panel_px}px")
+        self._panel_px = h_px - int(round(_LINE_HEIGHT * (n + 0.5) * DPI))
+        image.layout = W.Layout(width=css(w_px), height=css(self._panel_px))
         gs = fig.add_gridspec(1, 2, width_ratios=(1.15, 1.0))
         self._ax_path = fig.add_subplot(gs[0])
         self._ax_loss = fig.add_subplot(gs[1])
@@ -139,12 +171,15 @@ class _PathFigure:
         return self._render_live(tuple(start), trajs)
 
     def still_png(self):
-        """PNG of the current state with a summary line per run under the panels."""
+        """PNG of the current state with a summary line per run under the panels (in the
+        caption's size, wrapped to the figure's width)."""
         self._canvas.restore_region(self._background)
         renderer = self._canvas.get_renderer()
-        for a in self._artists + self._texts:
+        for a in self._artists:
             a.draw(renderer)
-        return _png.encode(np.asarray(self._canvas.buffer_rgba()))
+        panels = np.asarray(self._canvas.buffer_rgba())[:self._panel_px]
+        return _png.encode(np.vstack([panels, _caption([(t.get_text(), t.get_color())
+                                                        for t in self._texts])]))
 
     def _draw_background(self, s, steps):
         """Contours, axes, ticks and labels, kept as an image. The contour panel, the

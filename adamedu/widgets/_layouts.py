@@ -5,7 +5,8 @@ import threading
 
 import matplotlib as mpl
 
-_LAYOUTS, _KEPT, _LOCK = {}, 64, threading.Lock()
+_LAYOUTS: dict = {}
+_KEPT, _LOCK = 64, threading.Lock()
 
 
 def settings() -> str:

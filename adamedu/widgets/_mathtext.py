@@ -1,6 +1,6 @@
 """One mathtext parser per renderer type for every explorer: a parser caches its parses
 (the log axes' tick labels, 10^{-3} ...), and a new figure's renderer starts with its own."""
-_PARSERS = {}
+_PARSERS: dict = {}
 
 
 def share(canvas) -> None:

@@ -19,4 +19,4 @@ def encode(rgba: np.ndarray) -> bytes:
                 + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind))))
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows.data, 1)) + chunk(b"IEND", b""))

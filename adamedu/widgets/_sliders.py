@@ -5,6 +5,7 @@ import base64
 import collections
 import contextlib
 import html
+import struct
 import threading
 import time
 
@@ -13,6 +14,22 @@ import ipywidgets as W
 from adamedu import keys
 
 WIDTH = 8.0  # inches at dpi 80: every explorer's figure
+# Explorer images are drawn at SCALE pixels per CSS pixel (dpi 80 * SCALE) and shown at
+# their size in CSS pixels (`css`, and the still's display metadata), so they stay sharp
+# on HiDPI screens and are never stretched.
+SCALE = 2
+DPI = 80 * SCALE
+
+
+def css(pixels):
+    """An image's size in pixels as the CSS length it is shown at."""
+    return f"{pixels / SCALE:g}px"
+
+
+def still_metadata(png):
+    """Display metadata that shows a PNG at its size in CSS pixels (IHDR: width, height)."""
+    width, height = struct.unpack(">II", png[16:24])
+    return {"image/png": {"width": width / SCALE, "height": height / SCALE}}
 
 
 class Sliders:
@@ -33,7 +50,8 @@ class Sliders:
     `_drawn`.
     """
 
-    _notes = ()
+    _notes: tuple | list = ()
+    _readout_lines: list
 
     def _start_sync(self):
         self._lock = threading.RLock()
@@ -43,16 +61,16 @@ class Sliders:
         self._posted_at = 0.0  # when the change being applied arrived (time.monotonic)
 
     @property
-    def png(self):
+    def png(self) -> bytes:
         """The current figure as PNG bytes."""
         return self.image.value
 
     @property
-    def readout(self):
+    def readout(self) -> list:
         """The readout as plain text lines: one per run, then any notes."""
         return list(self._readout_lines)
 
-    def set(self, **values):
+    def set(self, **values) -> None:
         """Change controls and redraw: the code a slider change runs. Every value is
         checked before any is applied, so a bad one changes nothing. Returns None once
         the figure shows the new values."""
@@ -126,9 +144,10 @@ class Sliders:
         """The live widget, a still PNG for readers without a kernel, the readout as text."""
         with self._locked():
             data = self.widget._repr_mimebundle_()
-            data["image/png"] = base64.b64encode(self.still_png()).decode("ascii")
+            still = self.still_png()
+            data["image/png"] = base64.b64encode(still).decode("ascii")
             data["text/plain"] = "\n".join(self._readout_lines)
-        return data
+        return data, still_metadata(still)
 
     def _build_view(self, controls):
         """`widget`: the controls above the figure (`image`) and the readout. Keys pressed

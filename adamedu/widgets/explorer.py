@@ -38,7 +38,8 @@ def _stops(run, p):
     return run.spec.choices.get(p) or CHOICES.get(p, ())
 
 
-def explore(optimizer="adam", surface="rosenbrock", steps=100, start=None, **values):
+def explore(optimizer: str | list = "adam", surface="rosenbrock", steps: int = 100,
+            start: tuple | None = None, **values) -> "Explorer":
     """Open a slider explorer for `optimizer` (a name for `optimizers.make`, or a list of
     names to compare) on `surface` (a name in `surfaces.SURFACES` or a `Surface`).
 
@@ -80,7 +81,7 @@ class Explorer(Sliders):
     # ----------------------------------------------------------------- public API
 
     @property
-    def names(self):
+    def names(self) -> list:
         """The optimizer names, in display order."""
         return list(self._runs)
 
@@ -90,12 +91,12 @@ class Explorer(Sliders):
         return self._surface
 
     @property
-    def trajectories(self):
+    def trajectories(self) -> list:
         """The current `trajectory.Trajectory` of each optimizer."""
         return [run.cache[1] for run in self._runs.values()]
 
     @property
-    def values(self):
+    def values(self) -> dict:
         """Current settings: {"steps", "start", "surface", and one dict per optimizer}."""
         out = {"surface": self._surface.name, "steps": self._steps.value,
                "start": self._start}
@@ -103,7 +104,7 @@ class Explorer(Sliders):
             out[name] = {**run.values, **run.extras}
         return out
 
-    def set(self, **values):
+    def set(self, **values) -> None:
         """Change controls and redraw: the code a slider change runs.
 
         Keys: any hyperparameter of the optimizers (lr, beta1, beta2, eps, momentum,
@@ -363,7 +364,7 @@ class Explorer(Sliders):
             except RuntimeError:  # no thread to be had (the kernel is shutting down): the
                 pass              # look-ahead only saves time
 
-    def still_png(self):
+    def still_png(self) -> bytes:
         """PNG of the current state with a summary line per optimizer under the panels:
         the picture stored in the notebook for readers without a kernel."""
         with self._locked():  # the canvas is shared with the redraws

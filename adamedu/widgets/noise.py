@@ -8,7 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamedu import noise, plots
-from adamedu.widgets._sliders import Sliders
+from adamedu.widgets._sliders import DPI, Sliders, css
 
 SIGMAS = (0.0, 0.1, 0.3, 1.0, 3.0)  # the slider's stops
 
@@ -40,14 +40,17 @@ class NoiseExplorer(Sliders):
                                          layout=W.Layout(width="330px"))
         self._slider.observe(self._guarded(lambda new: {"sigma": new}), names="value")
         self._build_view(self._slider)
-        self.figure = Figure(figsize=(6.0, 3.2), dpi=80, layout="constrained")
+        self.figure = Figure(figsize=(6.0, 3.2), dpi=DPI, layout="constrained")
         FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes between redraws
+        width, height = self.figure.canvas.get_width_height()  # shown at its own size
+        self.image.layout = W.Layout(width=css(width), height=css(height))
         self._ax = self.figure.subplots()
         self.set(sigma=sigma)
 
-    def set(self, sigma: float) -> None:
-        """Run the race at noise level `sigma` (one of SIGMAS) and redraw."""
-        super().set(sigma=sigma)
+    def set(self, **values) -> None:
+        """``set(sigma=...)``: run the race at noise level `sigma` (one of SIGMAS) and
+        redraw."""
+        super().set(**values)
 
     def _plan(self, values, notes):
         sigma = values["sigma"]
@@ -73,7 +76,7 @@ class NoiseExplorer(Sliders):
                          f"{noise.floor(0.05, noise.RACE['curvatures'], sigma):.3g}")
         self._readout_lines = lines
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png")
+        self.figure.savefig(buf, format="png", dpi=DPI)
         self.image.value = buf.getvalue()
         self._readout.value = "<br>".join(html.escape(line) for line in lines)
 

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from adamedu import _check, counterexample, plots
 from adamedu.widgets import _layouts, _mathtext, _png
-from adamedu.widgets._sliders import WIDTH, Sliders
+from adamedu.widgets._sliders import DPI, WIDTH, Sliders, css
 from adamedu.widgets._values import clamp, fmt, rate, whole
 
 ONLINE_C_RANGE = (2.5, 20.0)
@@ -20,7 +20,8 @@ _PAPER = "paper"  # the beta2 slider's first stop: Reddi et al.'s 1 / (1 + C**2)
 _REGRET_FLOOR = 1e-3
 
 
-def explore_counterexample(C=3.0, beta2=None, steps=3000, lr=0.5):
+def explore_counterexample(C: float = 3.0, beta2: float | None = None, steps: int = 3000,
+                           lr: float = 0.5) -> "OnlineExplorer":
     """Sliders for Reddi et al.'s online problem (`adamedu.counterexample`): Adam against
     AMSGrad with beta1 = 0, learning rate ``lr / sqrt(t)``, from x = 0.
 
@@ -62,18 +63,18 @@ class OnlineExplorer(Sliders):
         self.set(C=C, beta2=beta2, steps=steps)
 
     @property
-    def runs(self):
+    def runs(self) -> tuple:
         """(Adam's run, AMSGrad's run) for the current settings."""
         return self._runs
 
     @property
-    def values(self):
+    def values(self) -> dict:
         """Current settings: {"C", "beta2" (None: the paper's), "steps", "lr"}."""
         beta2 = self._beta2.value
         return {"C": self._C.value, "beta2": None if beta2 == _PAPER else beta2,
                 "steps": self._steps.value, "lr": self._lr}
 
-    def set(self, **values):
+    def set(self, **values) -> None:
         """Change controls and redraw: the code a slider change runs.
 
         Keys: ``C`` (> 2; clamped to the slider's range with a note), ``beta2`` (in
@@ -135,7 +136,7 @@ class OnlineExplorer(Sliders):
         regret panel's top): the lines and the title are animated, blitted onto that
         background. The live legends name the runs; the still picture's legends also
         carry each run's final x and average regret."""
-        self.figure = Figure(figsize=(WIDTH, 3.0), dpi=80, layout="constrained")
+        self.figure = Figure(figsize=(WIDTH, 3.0), dpi=DPI, layout="constrained")
         self._canvas = FigureCanvasAgg(self.figure)
         _mathtext.share(self._canvas)
         self._rc = _layouts.settings()  # the settings the axes are made with
@@ -210,7 +211,7 @@ class OnlineExplorer(Sliders):
         top = max(ax.title.get_window_extent(renderer).y1
                   for ax in (self._ax_x, self._ax_regret))
         self._top_px = max(0, int(height - top) - 3)
-        self.image.layout = W.Layout(width=f"{width}px", height=f"{height - self._top_px}px")
+        self.image.layout = W.Layout(width=css(width), height=css(height - self._top_px))
 
     def _render(self):
         """Blit the lines onto the background; the PNG without the title band."""
@@ -220,7 +221,7 @@ class OnlineExplorer(Sliders):
             a.draw(renderer)
         return _png.encode(np.asarray(self._canvas.buffer_rgba())[self._top_px:])
 
-    def still_png(self):
+    def still_png(self) -> bytes:
         """The current figure with each run's final x and average regret in the legends."""
         with self._locked():
             texts = [legend.get_texts() for legend in self._legends]
