@@ -102,8 +102,8 @@ def test_the_gradebook_has_one_row_per_student(graded):
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["student"], r["ex03_adagrad"], r["ex05_adam"], r["total"]) for r in rows] == [
-        ("alice", "3", "10", "13"), ("bob", "", "4", "4"), ("carol", "", "3", "3"),
-        ("dave", "", "4", "4"), ("erin", "", "2", "2"), ("frank", "", "4", "4"),
+        ("alice", "4", "10", "14"), ("bob", "", "4", "4"), ("carol", "", "3", "3"),
+        ("dave", "", "4", "4"), ("erin", "", "3", "3"), ("frank", "", "4", "4"),
         ("gina", "", "", ""), ("ex05_adam (1).ipynb", "", "0", "0")]  # not graded: no total
     assert "not graded: not a notebook" in rows[6]["flags"]
     assert rows[3]["lost"] == "adam_step 0/6 (t_not_incremented)"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from adamedu.course.answers import notebook_answers  # noqa: E402
 from adamedu.course.results import display_name  # noqa: E402
 
 PERFECT = 10
@@ -225,7 +226,8 @@ def hostile(ex05, t):
     c["fake_results_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step", FORGE + _adam(
             ADAM_BODY + f"    return {STEP}, m, v, t\n")),
-        Expect(True, 2, ("adam_step 0/6: case 1 of 6: raised \\x1b[2J" + "A" * 50,
+        Expect(True, _points("ex05_adam") - _points("ex05_adam", FORGED), (
+            "adam_step 0/6: case 1 of 6: raised \\x1b[2J" + "A" * 50,
                          "no result recorded")))
     c["unicode_error_ex05.ipynb"] = (
         _set(copy.deepcopy(ex05), "answer-adam_step",
@@ -244,6 +246,14 @@ def hostile(ex05, t):
     c["many_answer_cells_ex05.ipynb"] = (dict(many, cells=many["cells"][:100]), Expect(
         False, None, ("cells for the answer m_hat_first, more than the 50",)))
     return c
+
+
+FORGED = ("adam_step", "m_hat_first", "no_bias_first_step")   # the answers FORGE forges
+
+
+def _points(notebook, names=None):
+    """The points of a notebook's answers (only those in names, when given)."""
+    return sum(a.points for a in notebook_answers(notebook) if names is None or a.name in names)
 
 
 class Link(str):
