@@ -1,26 +1,43 @@
 """Predict, then run: a multiple-choice question the learner answers before an experiment.
 
-    from adamedu.quiz import predict
-    predict("Which optimizer reaches the minimum first?",
-            ["GD", "heavy ball", "both at the same step"],
-            answer="heavy ball",
-            why="Its rate depends on the square root of the condition number.")
+    from adamedu.quiz import ask
+    ask("03-adagrad-steps")            # a question of the course, by its id
 
-Displayed in a notebook with a kernel, the question is a live choice: radio buttons
-(keyboard-operable: Tab to the group, arrow keys to choose) and a "Check" button that says
-right or wrong and shows the explanation. The same display also carries a static
-`text/html` part (the question, the options, and the answer with its explanation folded
-inside a <details> element, so a reader can still try first) and a `text/plain` part.
-Both are built from the arguments only, so they are identical on every run (nbval
-compares them) and a reader without a kernel, or the book, sees the whole question.
+The course's questions live in `adamedu.questions`, so a lesson's cell shows only the id,
+never the answer. `predict(question, options, answer, why)` makes a question of your own.
+
+Displayed in a notebook with a kernel, the question is a live choice: one group of radio
+buttons (Tab reaches the group once, the arrow keys choose), each option with its letter,
+(a), (b), ..., and a "Check" button that says right or wrong and only then shows the
+explanation. Keys pressed inside the question stay there: they do not reach JupyterLab's
+notebook shortcuts (`adamedu.keys`). The same display also carries a static `text/html`
+part (the question, the options with the same letters, and the answer with its
+explanation folded inside a closed <details> element, so a reader can still try first)
+and a `text/plain` part (the question and options only). Both are built from the question
+alone, so they are identical on every run (nbval compares them) and a reader without a
+kernel, or the book, sees the whole question.
 """
 import html
 
-import ipywidgets as W
+import anywidget
+import traitlets
 
-__all__ = ["Prediction", "predict"]
+from adamedu import keys
+
+__all__ = ["Prediction", "ask", "predict"]
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def ask(qid):
+    """The course's question `qid` (a key of `adamedu.questions.QUESTIONS`)."""
+    from adamedu.questions import QUESTIONS
+    if qid not in QUESTIONS:
+        raise ValueError(f"no question {qid!r}; the course has {sorted(QUESTIONS)}")
+    q = QUESTIONS[qid]
+    prediction = Prediction(q["question"], q["options"], q["answer"], q["why"])
+    prediction.qid = qid
+    return prediction
 
 
 def predict(question, options, answer, why):
@@ -38,10 +55,108 @@ def _text(value, name):
     return value.strip()
 
 
+_ESM = keys.GUARD_JS + r"""
+let views = 0;
+
+function render({ model, el }) {
+  const group = `adamedu-predict-${++views}-${Math.random().toString(36).slice(2)}`;
+  el.classList.add("adamedu-predict", "%s");
+  const form = document.createElement("fieldset");
+  const legend = document.createElement("legend");
+  const lead = document.createElement("strong");
+  lead.textContent = "Predict:";
+  legend.append(lead, " " + model.get("question"));
+  form.append(legend);
+  model.get("options").forEach((text, index) => {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = group;
+    input.value = String(index);
+    input.checked = model.get("choice") === index;
+    input.addEventListener("change", () => {
+      model.set("choice", index);
+      model.save_changes();
+    });
+    label.append(input, " " + text);
+    form.append(label);
+  });
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "jupyter-button widget-button mod-primary adamedu-check";
+  button.textContent = "Check";
+  button.addEventListener("click", () => {
+    model.send({ event: "check", choice: model.get("choice") });
+  });
+  const feedback = document.createElement("p");
+  feedback.className = "adamedu-feedback";
+  feedback.setAttribute("role", "status");
+  const show = () => {
+    feedback.textContent = model.get("feedback");
+    feedback.classList.toggle("adamedu-right", model.get("right"));
+  };
+  model.on("change:feedback", show);
+  model.on("change:right", show);
+  show();
+  el.append(form, button, feedback);
+  return () => {
+    model.off("change:feedback", show);
+    model.off("change:right", show);
+  };
+}
+
+export default { render };
+""" % keys.CLASS
+
+_CSS = """
+.adamedu-predict fieldset { border: 1px solid var(--jp-border-color2, #ccc);
+  border-radius: 4px; margin: 0 0 0.5em 0; padding: 0.4em 0.8em 0.6em; }
+.adamedu-predict legend { padding: 0 0.3em; }
+.adamedu-predict label { display: block; margin: 0.25em 0; cursor: pointer; }
+.adamedu-predict .adamedu-feedback { margin: 0.5em 0 0; min-height: 1em; }
+.adamedu-predict .adamedu-feedback.adamedu-right { font-weight: bold; }
+"""
+
+
+class LiveQuestion(anywidget.AnyWidget):
+    """The live question: `options` carry their letters; `choice` is the chosen index
+    (None until the learner chooses); Check sends a message that `check()` answers by
+    setting `feedback` (and `right`), so the answer never reaches the browser before."""
+    _esm = _ESM
+    _css = _CSS
+    question = traitlets.Unicode().tag(sync=True)
+    options = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    choice = traitlets.Int(None, allow_none=True).tag(sync=True)
+    feedback = traitlets.Unicode("").tag(sync=True)
+    right = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, prediction, **kwargs):
+        letters = [f"({letter}) {option}"
+                   for letter, option in zip(_LETTERS, prediction.options)]
+        super().__init__(question=prediction.question, options=letters, **kwargs)
+        self._prediction = prediction
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _widget, content, _buffers):
+        if isinstance(content, dict) and content.get("event") == "check":
+            choice = content.get("choice")
+            if choice is None or (isinstance(choice, int)
+                                  and 0 <= choice < len(self._prediction.options)):
+                self.choice = choice
+            self.check()
+
+    def check(self):
+        """What the Check button does: feedback for the current `choice`."""
+        self.feedback = self._prediction.check(self.choice)
+        self.right = self.choice is not None and \
+            self._prediction.options[self.choice] == self._prediction.answer
+
+
 class Prediction:
     """A question with its options and answer. Attributes: `question`, `options` (tuple),
-    `answer` (the right option's text), `why`. `check(choice)` gives the feedback the
-    Check button shows; `widget` is built when the question is first displayed."""
+    `answer` (the right option's text), `why`, `qid` (the course's id, or None).
+    `check(choice)` gives the feedback the Check button shows; `widget` (a
+    `LiveQuestion`) is built when the question is first displayed."""
 
     def __init__(self, question, options, answer, why):
         self.question = _text(question, "question")
@@ -55,6 +170,7 @@ class Prediction:
         if len(set(self.options)) != len(self.options):
             raise ValueError(f"options must be distinct, got {list(self.options)}")
         self.answer = self.options[self._index(answer, "answer")]
+        self.qid = None
         self.widget = None
 
     def _index(self, choice, name):
@@ -69,60 +185,50 @@ class Prediction:
         raise ValueError(f"{name} must be one of the options {list(self.options)} "
                          f"or an index into them, got {choice!r}")
 
+    def _lettered(self, option):
+        return f"({_LETTERS[self.options.index(option)]}) {option}"
+
     def check(self, choice):
         """Feedback for `choice` (an option's text or index): right or wrong, then why."""
         if choice is None:
             return "Choose an option first."
         chosen = self.options[self._index(choice, "choice")]
         if chosen == self.answer:
-            return f"Right: {self.answer}. {self.why}"
-        return f"Not quite: you chose {chosen}; the answer is {self.answer}. {self.why}"
+            return f"Right: {self._lettered(self.answer)}. {self.why}"
+        return (f"Not quite: you chose {self._lettered(chosen)}; the answer is "
+                f"{self._lettered(self.answer)}. {self.why}")
 
     def text(self):
-        """The static question as plain text (the `text/plain` part of the display)."""
+        """The static question as plain text (the `text/plain` part of the display): the
+        question and its options, not the answer (plain text cannot fold it away)."""
         lines = [f"Predict: {self.question}"]
-        lines += [f"  ({letter}) {option}" for letter, option in zip(_LETTERS, self.options)]
-        letter = _LETTERS[self.options.index(self.answer)]
-        lines.append(f"Answer: ({letter}) {self.answer}. {self.why}")
+        lines += [f"  {self._lettered(option)}" for option in self.options]
         return "\n".join(lines)
 
     def html(self):
-        """The static question as HTML, the answer folded in a <details> element."""
+        """The static question as HTML, the answer folded in a closed <details> element.
+        The options carry their letters in the text, as the live question and the answer
+        do (JupyterLab's styles number any <ol> 1, 2, 3 whatever its type)."""
         esc = html.escape
-        items = "".join(f"<li>{esc(option)}</li>" for option in self.options)
-        letter = _LETTERS[self.options.index(self.answer)]
+        items = "".join(f"<li>{esc(self._lettered(option))}</li>" for option in self.options)
         return ('<div class="adamedu-predict">'
                 f"<p><strong>Predict:</strong> {esc(self.question)}</p>"
-                f'<ol type="a">{items}</ol>'
+                f'<ul style="list-style-type: none">{items}</ul>'
                 "<details><summary>Answer</summary>"
-                f"<p>({letter}) {esc(self.answer)}. {esc(self.why)}</p>"
+                f"<p>{esc(self._lettered(self.answer))}. {esc(self.why)}</p>"
                 "</details></div>")
 
     def _build_widget(self):
-        """Question, radio buttons with no choice made yet, Check button and feedback."""
-        prompt = W.HTML(f"<strong>Predict:</strong> {html.escape(self.question)}")
-        choices = W.RadioButtons(options=list(self.options), value=None,
-                                 description="Your answer:",
-                                 style={"description_width": "initial"},
-                                 layout=W.Layout(width="auto"))
-        button = W.Button(description="Check", tooltip="Check your answer",
-                          button_style="primary")
-        feedback = W.HTML()
-
-        def on_check(_):
-            message = html.escape(self.check(choices.value))
-            right = choices.value == self.answer
-            feedback.value = f"<strong>{message}</strong>" if right else message
-
-        button.on_click(on_check)
-        self.widget = W.VBox([prompt, choices, button, feedback])
-        self.widget.add_class("adamedu-predict")
+        self.widget = LiveQuestion(self)
         return self.widget
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         """The live widget, plus the static question and answer for readers without a kernel."""
         widget = self.widget or self._build_widget()
         data = widget._repr_mimebundle_()
+        if isinstance(data, tuple):  # anywidget answers (data, metadata)
+            data = data[0]
+        data = dict(data)
         data["text/html"] = self.html()
         data["text/plain"] = self.text()
         return data

@@ -1,10 +1,11 @@
-"""predict(): argument checks, the Check button's feedback, and the static parts of the display."""
+"""predict() and ask(): argument checks, the Check button's feedback, and the static parts
+of the display."""
 import html.parser
 
-import ipywidgets as W
 import pytest
 
-from adamedu.quiz import predict
+from adamedu.questions import QUESTIONS
+from adamedu.quiz import LiveQuestion, ask, predict
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -14,24 +15,21 @@ ARGS = {"question": "Which reaches the tolerance first?",
           "answer": "heavy ball", "why": "Its rate goes with sqrt(kappa) & not kappa."}
 
 
-def parts(widget):
-    """The prompt, the radio buttons, the Check button and the feedback of a live question."""
-    prompt, choices, button, feedback = widget.children
-    assert isinstance(choices, W.RadioButtons) and isinstance(button, W.Button)
-    return prompt, choices, button, feedback
+def press_check(widget, choice):
+    """What the browser sends when the learner presses Check with `choice` chosen."""
+    widget._on_message(widget, {"event": "check", "choice": choice}, [])
 
 
 def test_bundle_has_live_widget_and_static_question_and_answer():
     q = predict(**ARGS)
     data = q._repr_mimebundle_()
     assert WIDGET_VIEW in data
-    assert data["text/plain"] == (
+    assert data["text/plain"] == (  # plain text cannot fold the answer away: no answer
         "Predict: Which reaches the tolerance first?\n"
-        "  (a) GD\n  (b) heavy ball\n  (c) both together\n"
-        "Answer: (b) heavy ball. Its rate goes with sqrt(kappa) & not kappa.")
+        "  (a) GD\n  (b) heavy ball\n  (c) both together")
     page = data["text/html"]
-    assert "<details><summary>Answer</summary>" in page
-    assert "<li>GD</li><li>heavy ball</li><li>both together</li>" in page
+    assert "<details><summary>Answer</summary>" in page and "<details open" not in page
+    assert "<li>(a) GD</li><li>(b) heavy ball</li><li>(c) both together</li>" in page
     assert "sqrt(kappa) &amp; not kappa" in page  # escaped, not raw HTML
 
 
@@ -67,19 +65,29 @@ def test_static_parts_are_the_same_on_every_display_and_for_every_copy():
 def test_check_button_reveals_right_wrong_and_why():
     q = predict(**ARGS)
     q._repr_mimebundle_()
-    prompt, choices, button, feedback = parts(q.widget)
-    assert "Which reaches the tolerance first?" in prompt.value
-    assert choices.value is None and choices.description  # nothing pre-chosen; labelled
-    assert feedback.value == ""  # the answer is hidden until the learner checks
-    button.click()
-    assert feedback.value == "Choose an option first."
-    choices.value = "GD"
-    button.click()
-    assert feedback.value.startswith("Not quite: you chose GD; the answer is heavy ball.")
-    assert "sqrt(kappa) &amp; not kappa" in feedback.value
-    choices.value = "heavy ball"
-    button.click()
-    assert "Right: heavy ball." in feedback.value
+    live = q.widget
+    assert isinstance(live, LiveQuestion)
+    assert live.question == "Which reaches the tolerance first?"
+    assert live.options == ["(a) GD", "(b) heavy ball", "(c) both together"]  # as static
+    assert live.choice is None and live.feedback == ""  # nothing chosen, nothing revealed
+    synced = live.get_state()
+    assert "heavy ball. Its rate" not in str(synced)  # the browser gets no answer before Check
+    press_check(live, None)
+    assert live.feedback == "Choose an option first." and not live.right
+    press_check(live, 0)
+    assert live.choice == 0 and not live.right
+    assert live.feedback.startswith("Not quite: you chose (a) GD; the answer is (b) heavy ball.")
+    assert "sqrt(kappa) & not kappa" in live.feedback  # shown as text by the browser
+    press_check(live, 1)
+    assert live.right and live.feedback.startswith("Right: (b) heavy ball.")
+    press_check(live, 7)  # a stale or forged index is ignored, not an error
+    assert live.choice == 1
+
+
+def test_the_widget_keeps_keys_from_jupyterlab_and_groups_the_radios():
+    esm = LiveQuestion._esm
+    assert "data-lm-suppress-shortcuts" in esm and "adamedu-keys" in esm
+    assert "input.name = group" in esm and 'setAttribute("role", "status")' in esm
 
 
 def test_answer_by_index_and_check_by_text_or_index():
@@ -108,3 +116,21 @@ def test_bad_arguments_say_what_and_why(change, message):
 def test_bad_choice_is_a_value_error():
     with pytest.raises(ValueError, match="choice must be one of the options"):
         predict(**ARGS).check("Adam")
+
+
+def test_ask_gives_the_course_question_by_id():
+    qid = sorted(QUESTIONS)[0]
+    q = ask(qid)
+    assert q.qid == qid and q.question == QUESTIONS[qid]["question"]
+    assert q.answer == QUESTIONS[qid]["answer"]
+    with pytest.raises(ValueError, match="no question 'nope'"):
+        ask("nope")
+
+
+@pytest.mark.parametrize("qid", sorted(QUESTIONS))
+def test_every_course_question_is_well_formed(qid):
+    q = QUESTIONS[qid]
+    assert set(q) == {"lesson", "question", "options", "answer", "why"}
+    predict(q["question"], q["options"], q["answer"], q["why"])  # raises if not
+    assert qid.startswith(q["lesson"] + "-")
+    assert "$" not in q["question"] + q["why"] + "".join(q["options"])  # no LaTeX

@@ -11,6 +11,8 @@ import time
 
 import ipywidgets as W
 
+from adamedu import keys
+
 WIDTH = 8.0  # inches at dpi 80: every explorer's figure
 # Explorer images are drawn at SCALE pixels per CSS pixel (dpi 80 * SCALE) and shown at
 # their size in CSS pixels (`css`, and the still's display metadata), so they stay sharp
@@ -148,13 +150,15 @@ class Sliders:
         return data, still_metadata(still)
 
     def _build_view(self, controls):
-        """`widget`: the controls above the figure (`image`) and the readout."""
+        """`widget`: the controls above the figure (`image`) and the readout. Keys pressed
+        in the explorer stay there (`adamedu.keys`), not reaching JupyterLab's shortcuts."""
         self.image = W.Image(format="png")
         self.image.add_class("adamedu-plot")
         self._readout = W.HTML()
         self._readout.add_class("adamedu-readout")
         self.widget = W.VBox([controls, self.image, self._readout])
         self.widget.add_class("adamedu-explorer")
+        self.widget.children = (controls, self.image, keys.guard(self.widget), self._readout)
 
     def _guarded(self, values_for):
         """A widget listener: post values_for(new value) (a dict for set(), or None for
