@@ -32,16 +32,28 @@ def execute(path, timeout=600):
 
 
 def _join_stream_text(path):
-    """Store each stream output's text as one string rather than a list of lines.
+    """Store each stream output's text as one string rather than a list of lines, and
+    join consecutive outputs of the same stream (how a cell's prints arrive in pieces
+    depends on the machine's load; JupyterLab shows them joined anyway).
 
     Both forms are valid nbformat; the single string keeps simple line-oriented tools
-    that expect a string working on our notebooks.
+    that expect a string working on our notebooks, and the join keeps the file the same
+    from one run to the next.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
+        joined = []
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and isinstance(out.get("text"), list):
-                out["text"] = "".join(out["text"])
+            if out.get("output_type") == "stream":
+                text = out.get("text", "")
+                out["text"] = "".join(text) if isinstance(text, list) else text
+                last = joined[-1] if joined else None
+                if last and last.get("output_type") == "stream" and last["name"] == out["name"]:
+                    last["text"] += out["text"]
+                    continue
+            joined.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = joined
     path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                     encoding="utf-8")
 
