@@ -173,7 +173,7 @@ def test_a_slider_moved_with_the_keyboard_redraws_and_prints_the_explorers_reado
         path = figure.locator(".live-plot svg polyline").first
         readout = figure.locator(".live-readout")
         before, before_text = path.get_attribute("points"), readout.inner_text()
-        assert before.count(",") > 10
+        assert before.count(",") >= 2   # a path of at least two drawn points
         slider = figure.locator("input.live-slider").first      # lr of the first optimizer
         slider.focus()
         for _ in range(3):
