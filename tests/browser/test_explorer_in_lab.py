@@ -28,7 +28,7 @@ from typing import Callable
 
 import nbformat
 import pytest
-from lab_page import open_and_run_all
+from lab_page import open_and_run_all, save_and_reopen
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESSES = 10
@@ -341,26 +341,6 @@ def test_every_surface_starts_at_its_default(page, lab):
             (name, shown, kernel)
     assert "could not update" not in explorer.locator(".adamedu-readout").inner_text()
     shut_down_kernel(page)
-
-
-def save_and_reopen(page, lab, notebook):
-    page.evaluate("""async () => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        await panel.context.save();
-        await panel.sessionContext.shutdown();
-    }""")
-    page.goto(lab.url(notebook) + "&reset")  # a new page: widget models and kernel are gone
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext")
-    page.evaluate("""async () => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        await panel.context.ready;
-        await panel.sessionContext.ready;
-    }""")
-    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session"
-                           ".kernel.status === 'idle'")
-    page.locator(".jp-OutputArea-output").first.wait_for()
-    page.wait_for_timeout(1500)  # the widget manager has restored by now
 
 
 @pytest.mark.parametrize("source", [write_check_notebook,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from lab_page import open_and_run_all
+from lab_page import open_and_run_all, save_and_reopen
 from lab_server import LabServer
 
 from adamedu_jupyter.saved import NOTE_TEXT, WIDGET_VIEW
@@ -81,20 +81,6 @@ def no_prompt(page):
     assert toasts.count() == 0, toasts.all_inner_texts()
 
 
-def reopen(page, lab, notebook):
-    page.evaluate("""async () => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        await panel.context.save();
-        await panel.sessionContext.shutdown();
-    }""")
-    page.goto(lab.url(notebook) + "&reset")  # a new page: widget models and kernel are gone
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.context")
-    page.evaluate("() => window.jupyterapp.shell.currentWidget.context.ready")
-    page.locator(".jp-OutputArea-output").first.wait_for()
-    page.wait_for_timeout(2000)  # the widget manager has tried to restore by now
-
-
 def test_a_lesson_saved_in_a_plain_jupyter_lab_reopens_with_questions_and_pictures(
         page, course):
     wanted = expected(LESSON)
@@ -104,7 +90,7 @@ def test_a_lesson_saved_in_a_plain_jupyter_lab_reopens_with_questions_and_pictur
         open_and_run_all(page, lab, LESSON)
         page.locator(".adamedu-explorer").first.wait_for()
         no_prompt(page)
-        reopen(page, lab, LESSON)
+        save_and_reopen(page, lab, LESSON)
         no_prompt(page)
         cells = page.evaluate(READ_CELLS)
         assert page.locator(".adamedu-explorer").count() == 0  # no live widget now
